@@ -1,0 +1,80 @@
+"""From the text a person typed to a rendered answer: parse, query, render. Pure: the caller
+passes the knowledge base, the renderer and the date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from . import queries
+from .areas import match_area
+from .command import CommandError, Query, parse
+from .kb import KnowledgeBase
+from .render import Rendered, Renderer
+from .results import HelpResult, NotFound, ResponsesResult
+
+
+def run_query(kb: KnowledgeBase, q: Query, as_of: dt.date) -> Any:
+    """Answer a parsed query with a result object."""
+    if q.command == "help":
+        return HelpResult(q.words)
+    if q.command == "judgments":
+        return _judgments(kb, q)
+    if q.command == "area":
+        area = match_area(kb, q.words)
+        if area is None:
+            return NotFound(f"No area matches '{q.words}'.", [a.id for a in kb.areas][:15])
+        return queries.area_history(kb, area.id, as_of)
+    if q.command == "overdue":
+        return queries.overdue(kb, as_of, q.words)
+    if q.command == "due":
+        return queries.due(kb, as_of, q.days, q.words)
+    if q.command == "figures":
+        return queries.figures(kb, q.words, q.year)
+    if q.command == "show":
+        return queries.show(kb, q.words, as_of)
+    if q.command == "search":
+        return queries.search(kb, q.words)
+    if q.command == "digest":
+        return queries.digest(kb, as_of)
+    if q.command == "responses":
+        insps = queries.inspections_for_year(kb, q.year) if q.year else kb.inspections
+        with_responses = [i for i in insps if any(r.inspection == i.id for r in kb.responses)]
+        if not with_responses:
+            return NotFound("No response is recorded" + (f" for {q.year}." if q.year else "."))
+        insp = with_responses[-1]
+        return ResponsesResult(insp, [r for r in kb.responses if r.inspection == insp.id])
+    raise AssertionError(f"unhandled command {q.command}")
+
+
+def _judgments(kb: KnowledgeBase, q: Query) -> Any:
+    words = q.words
+    area_id = None
+    if q.year:
+        insps = queries.inspections_for_year(kb, q.year)
+        if not insps:
+            years = ", ".join(i.year for i in kb.inspections)
+            return NotFound(f"No inspection in {q.year}. Inspections recorded: {years}.",
+                            [f"judgments {i.year}" for i in kb.inspections])
+    elif words and kb.index["inspection"].get(words.split()[0].lower()):
+        first, _, words = words.partition(" ")
+        insps = [kb.inspection(first.lower())]
+    elif q.latest or not words:
+        insps = queries.latest_inspections(kb) if q.latest or not words else kb.inspections
+    else:
+        insps = kb.inspections  # `judgments investigation`: that area in every inspection
+    if words:
+        area = match_area(kb, words)
+        if area is None:
+            return NotFound(f"No area matches '{words}'.", [a.id for a in kb.areas][:15])
+        area_id = area.id
+    return queries.judgments(kb, insps, area_id, q.words)
+
+
+def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date) -> Rendered:
+    """Answer slash-command text. Never raises for bad input: errors come back as answers."""
+    try:
+        q = parse(text)
+    except CommandError as exc:
+        return renderer.render_error(exc)
+    return renderer.render(run_query(kb, q, as_of))

@@ -1,0 +1,167 @@
+"""Slack Block Kit assembly. Every Slack limit is enforced here, in one place; templates never
+build blocks. Long answers are paged (Previous/Next buttons), never cut off silently."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .render import Chunk, Rendered
+from .templating import slack_escape
+
+MAX_BLOCKS = 50  # a message; App Home and modals allow 100
+MAX_SECTION_TEXT = 3000
+MAX_FALLBACK_TEXT = 3000  # Slack truncates `text` at 40,000; a notification needs far less
+PAGE_BLOCK_BUDGET = 40  # item sections a page may use, leaving room for header and buttons
+PAGE_TEXT_BUDGET = 11000  # keep each page readable on a phone as well as under Slack's limits
+
+SHOW_ACTION = "show_item"
+PAGE_ACTION = "page"
+SHARE_ACTION = "share"
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based
+    count: int
+    chunks: list[Chunk]
+
+
+def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
+    """Split text at line ends (or, for one very long line, at spaces) to fit a section."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit - 1)
+            cut = cut if cut > limit // 2 else limit - 1
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+            if line and line[0] != ">" and pieces[-1].startswith(">"):
+                line = ">" + line  # keep a quoted block quoted across the split
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        pieces.append(current)
+    return pieces or [""]
+
+
+def paginate(rendered: Rendered) -> list[Page]:
+    """Cut the chunks into pages by block count and text size. The first chunk (the header) of
+    a listing is repeated on every page so each page makes sense on its own."""
+    chunks = rendered.chunks
+    header: list[Chunk] = []
+    if rendered.listing and len(chunks) > 1 and chunks[0].item_id is None:
+        header, chunks = [chunks[0]], chunks[1:]
+    pages: list[list[Chunk]] = []
+    current: list[Chunk] = []
+    blocks = size = 0
+    for chunk in chunks:
+        n = len(split_text(chunk.text))
+        if current and (blocks + n > PAGE_BLOCK_BUDGET or size + len(chunk.text) > PAGE_TEXT_BUDGET):
+            pages.append(current)
+            current, blocks, size = [], 0, 0
+        current.append(chunk)
+        blocks += n
+        size += len(chunk.text)
+    if current or not pages:
+        pages.append(current)
+    return [Page(i + 1, len(pages), header + p) for i, p in enumerate(pages)]
+
+
+def _section(text: str, item_id: str | None) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    if item_id:
+        block["accessory"] = {
+            "type": "button", "action_id": f"{SHOW_ACTION}:{item_id}"[:255],
+            "text": {"type": "plain_text", "text": "Open"}, "value": item_id[:2000],
+        }
+    return block
+
+
+def page_state(command: str, page: int, as_of: str | None) -> str:
+    return json.dumps({"q": command, "p": page, "d": as_of}, separators=(",", ":"))[:2000]
+
+
+def to_message(rendered: Rendered, *, command: str = "", page: int = 1, as_of: str | None = None,
+               response_type: str = "ephemeral", share_button: bool = True) -> dict[str, Any]:
+    """The Slack message payload for one page of an answer: `text`, `blocks`, `response_type`."""
+    pages = paginate(rendered)
+    page = max(1, min(page, len(pages)))
+    current = pages[page - 1]
+    blocks: list[dict[str, Any]] = []
+    for chunk in current.chunks:
+        parts = split_text(chunk.text)
+        for i, part in enumerate(parts):
+            blocks.append(_section(part, chunk.item_id if i == 0 else None))
+    footer: list[dict[str, Any]] = []
+    if current.count > 1:
+        footer.append({"type": "context", "elements": [{
+            "type": "mrkdwn",
+            "text": f"Page {current.number} of {current.count} · more on the next page"
+            if current.number < current.count else f"Page {current.number} of {current.count}"}]})
+    buttons = []
+    if current.number > 1:
+        buttons.append({"type": "button", "action_id": f"{PAGE_ACTION}:prev",
+                        "text": {"type": "plain_text", "text": "◀ Previous"},
+                        "value": page_state(command, current.number - 1, as_of)})
+    if current.number < current.count:
+        buttons.append({"type": "button", "action_id": f"{PAGE_ACTION}:next",
+                        "text": {"type": "plain_text", "text": "Next ▶"},
+                        "value": page_state(command, current.number + 1, as_of)})
+    if share_button and response_type == "ephemeral" and command:
+        buttons.append({"type": "button", "action_id": SHARE_ACTION,
+                        "text": {"type": "plain_text", "text": "Share in channel"},
+                        "value": page_state(command, current.number, as_of)})
+    if buttons:
+        footer.append({"type": "actions", "elements": buttons[:25]})
+    room = MAX_BLOCKS - len(footer)
+    if len(blocks) > room:  # only reachable with a single chunk longer than a page
+        blocks = blocks[: room - 1] + [_section("_…continued: this item is too long for one "
+                                                "Slack message; see `inspection-bot ask` for "
+                                                "the whole text._", None)]
+    blocks.extend(footer)
+    fallback = slack_escape(rendered.summary)[:MAX_FALLBACK_TEXT]
+    return {"response_type": response_type, "text": fallback, "blocks": blocks}
+
+
+def check_message(payload: dict[str, Any], *, max_blocks: int = MAX_BLOCKS) -> list[str]:
+    """Every way a payload breaks Slack's limits (used by tests and by the app before sending)."""
+    problems = []
+    blocks = payload.get("blocks", [])
+    if not payload.get("text"):
+        problems.append("no text fallback")
+    if len(blocks) > max_blocks:
+        problems.append(f"{len(blocks)} blocks (limit {max_blocks})")
+    for i, b in enumerate(blocks):
+        if b["type"] == "section":
+            text = b.get("text", {}).get("text", "")
+            if not text or len(text) > MAX_SECTION_TEXT:
+                problems.append(f"block {i}: section text of {len(text)} characters")
+            for f in b.get("fields", []):
+                if len(f["text"]) > 2000:
+                    problems.append(f"block {i}: field over 2000 characters")
+            if len(b.get("fields", [])) > 10:
+                problems.append(f"block {i}: more than 10 fields")
+        if b["type"] == "actions" and len(b["elements"]) > 25:
+            problems.append(f"block {i}: more than 25 elements")
+        for el in b.get("elements", []) + ([b["accessory"]] if "accessory" in b else []):
+            if el.get("type") == "button":
+                if len(el["text"]["text"]) > 75 or len(el.get("value", "")) > 2000:
+                    problems.append(f"block {i}: button text or value too long")
+                if len(el.get("action_id", "")) > 255:
+                    problems.append(f"block {i}: action_id too long")
+    ids = [el.get("action_id") for b in blocks for el in
+           b.get("elements", []) + ([b["accessory"]] if "accessory" in b else [])
+           if el.get("action_id")]
+    if len(ids) != len(set(ids)):
+        problems.append("duplicate action_id in one message")
+    return problems

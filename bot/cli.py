@@ -1,0 +1,138 @@
+"""The `inspection-bot` command. The only place (with __main__) that reads the environment and
+the clock; everything below it is given settings and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from . import loader
+from .answer import answer
+from .blocks import to_message
+from .errors import BotError, ContentInvalid
+from .export import to_json
+from .kb import KnowledgeBase
+from .render import Renderer
+from .schema import json_schema_text
+from .settings import Settings
+from .templating import build_env
+from .terminal import to_terminal, use_color
+
+
+def today(settings: Settings) -> dt.date:
+    return dt.datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+def parse_date(value: str | None, settings: Settings) -> dt.date:
+    if not value:
+        return today(settings)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BotError(f"--as-of '{value}' is not a date in the form YYYY-MM-DD.") from None
+
+
+def load_kb(content_dir: Path) -> KnowledgeBase:
+    try:
+        return loader.load(content_dir)
+    except ContentInvalid as exc:
+        raise BotError(f"the content in {content_dir} has errors; the bot will not start on it.\n"
+                       f"{exc.message}\nRun `inspection-bot validate {content_dir}` after "
+                       "fixing them.") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), default=None,
+              help="Content folder (default: $CONTENT_DIR or ./content).")
+@click.pass_context
+def cli(ctx: click.Context, content_dir: Path | None) -> None:
+    """Inspection briefings: HMIC/HMICFRS reports as a knowledge base, in Slack and here."""
+    settings = Settings.from_env()
+    if content_dir is not None:
+        settings = Settings(**{**settings.__dict__, "content_dir": content_dir})
+    ctx.obj = settings
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
+@click.option("--strict", is_flag=True, help="Treat warnings (unknown keys...) as errors.")
+@click.pass_obj
+def validate(settings: Settings, directory: Path | None, strict: bool) -> None:
+    """Check the content: one `file:line:col: ...` line per problem; exit 1 if any."""
+    directory = directory or settings.content_dir
+    kb, problems = loader.check(directory)
+    for p in problems:
+        click.echo(str(p), err=False)
+    errors = [p for p in problems if strict or not p.warning]
+    if errors or kb is None:
+        click.echo(f"{len(errors)} problem(s) in {directory}.", err=True)
+        sys.exit(1)
+    counts = ", ".join(f"{n} {k}" for k, n in kb.counts().items())
+    click.echo(f"OK: {directory} is valid ({counts}).", err=True)
+
+
+@cli.command()
+@click.argument("text", nargs=-1, required=True)
+@click.option("--as-of", "as_of", help="Answer as on this date (YYYY-MM-DD); default today.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for a terminal; json for the exact Slack payload.")
+@click.option("--page", type=int, default=1, show_default=True, help="Page of a long answer.")
+@click.pass_obj
+def ask(settings: Settings, text: tuple[str, ...], as_of: str | None, fmt: str, page: int) -> None:
+    """Answer one question, as `/inspection TEXT` would."""
+    kb = load_kb(settings.content_dir)
+    date = parse_date(as_of, settings)
+    question = " ".join(text)
+    rendered = answer(kb, Renderer(build_env(), kb), question, date)
+    if fmt == "json":
+        payload = to_message(rendered, command=question, page=page, as_of=as_of)
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        click.echo(to_terminal(rendered, color=use_color()))
+
+
+@cli.command()
+@click.option("--as-of", "as_of", help="Answer as on this date (YYYY-MM-DD); default today.")
+@click.pass_obj
+def console(settings: Settings, as_of: str | None) -> None:
+    """An interactive prompt: type what you would type after /inspection."""
+    from .console import run_console
+
+    kb = load_kb(settings.content_dir)
+    run_console(kb, settings, parse_date(as_of, settings), fixed_date=bool(as_of))
+
+
+@cli.command()
+@click.argument("fmt", type=click.Choice(["json"]))
+@click.option("--as-of", "as_of", help="Compute overdue flags as on this date.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE.")
+@click.pass_obj
+def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None) -> None:
+    """Export the knowledge base (json)."""
+    kb = load_kb(settings.content_dir)
+    text = json.dumps(to_json(kb, parse_date(as_of, settings)), indent=2, ensure_ascii=False)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"Wrote {output}.", err=True)
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of content files (editors use content/schema.json)."""
+    if output:
+        output.write_text(json_schema_text(), encoding="utf-8")
+        click.echo(f"Wrote {output}.", err=True)
+    else:
+        click.echo(json_schema_text(), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="inspection-bot")

@@ -1,0 +1,65 @@
+"""The whole knowledge base as data (`export json`), in the shape DESIGN.md fixes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .kb import KnowledgeBase
+from .model import Deadline, SourceRef
+
+
+def _src(s: SourceRef | None) -> dict[str, Any] | None:
+    return {"document": s.document, "line": s.line} if s else None
+
+
+def _date(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _deadline(d: Deadline | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {"date": _date(d.date), "phrase": d.phrase, "precision": d.precision,
+            "after_publication": d.after_publication, "set_by": d.set_by}
+
+
+def to_json(kb: KnowledgeBase, as_of: dt.date) -> dict[str, Any]:
+    def overdue(f) -> bool:
+        return f.is_live and any(d.date and d.date < as_of for _, d in f.deadlines)
+
+    return {
+        "as_of": as_of.isoformat(),
+        "forces": [{"id": f.id, "name": f.name} for f in kb.forces],
+        "inspections": [{
+            "id": i.id, "force": i.force, "title": i.title, "inspectorate": i.inspectorate,
+            "programme": i.programme, "year": i.year, "published": _date(i.published),
+            "scale": list(i.grades), "sources": list(i.sources)} for i in kb.inspections],
+        "judgments": [{
+            "id": j.id, "inspection": j.inspection, "area": j.area, "question": j.question,
+            "grade": j.grade, "carried_from": j.carried_from, "source": _src(j.source)}
+            for j in kb.judgments],
+        "findings": [{
+            "id": f.id, "inspection": f.inspection, "kind": f.kind, "area": f.area,
+            "text": f.text, "parts": [{"id": p.id, "text": p.text,
+                                       "deadline": _deadline(p.deadline)} for p in f.parts],
+            "cause": f.cause, "deadline": _deadline(f.deadline), "owner": f.owner,
+            "status": f.status, "overdue": overdue(f),
+            "history": [{"date": _date(h.date), "status": h.status, "note": h.note}
+                        for h in f.history],
+            "links": {"follows_up": list(f.follows_up), "repeats": list(f.repeats),
+                      "supersedes": list(f.supersedes)},
+            "source": _src(f.source), "also_in": [_src(s) for s in f.also_in]}
+            for f in kb.findings],
+        "figures": [{
+            "id": g.id, "inspection": g.inspection, "label": g.label, "value": g.value,
+            "legible": g.legible, "unit": g.unit, "period": g.period, "area": g.area,
+            "comparators": ({"england_and_wales": g.england_and_wales}
+                            if g.england_and_wales is not None else {}),
+            "confidence_interval": ({"low": g.ci[0], "high": g.ci[1]} if g.ci else None),
+            "source": _src(g.source)} for g in kb.figures],
+        "responses": [{
+            "id": r.id, "inspection": r.inspection, "by": r.by, "name": r.name,
+            "said": r.said, "governance": r.governance, "source": _src(r.source)}
+            for r in kb.responses],
+    }

@@ -1,0 +1,225 @@
+"""Load content/ into a KnowledgeBase: read every YAML file, check it against the schema, build
+typed objects, then check references across files. Every problem is collected; nothing is
+served unless the whole knowledge base is valid."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import checks
+from .deadlines import add_period, parse_period
+from .errors import ContentInvalid, Problem
+from .fields import Checker, Invalid, LDict
+from .kb import KnowledgeBase
+from .model import (Area, Deadline, Document, Evidence, Figure, Finding, Force, HistoryEntry,
+                    Inspection, Judgment, Loc, Owner, Part, Response, SourceRef)
+from .schema import FILE, GRADE_SCALES
+from .yamlfile import Mark, YamlSyntaxError, read_file
+
+
+@dataclass
+class Raw:
+    """Checked mappings from every file, each with the file it came from, before building."""
+
+    items: dict[str, list[tuple[LDict, str, LDict | None]]] = field(default_factory=dict)
+
+    def add(self, key: str, item: LDict, file: str, inspection: LDict | None) -> None:
+        self.items.setdefault(key, []).append((item, file, inspection))
+
+    def of(self, key: str) -> list[tuple[LDict, str, LDict | None]]:
+        return self.items.get(key, [])
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def content_files(content_dir: Path) -> list[Path]:
+    return sorted(p for p in content_dir.rglob("*.yaml") if p.is_file())
+
+
+def read_all(content_dir: Path) -> tuple[Raw, list[Problem]]:
+    raw, problems = Raw(), []
+    files = content_files(content_dir)
+    if not files:
+        problems.append(Problem(display_path(content_dir), 1, 1, "", "no *.yaml files found"))
+    for path in files:
+        shown = display_path(path)
+        try:
+            node = read_file(path, shown)
+        except YamlSyntaxError as exc:
+            problems.append(Problem(exc.mark.file, exc.mark.line, exc.mark.column, "", exc.message))
+            continue
+        if node is None:  # an empty file (or only comments) is allowed
+            continue
+        ck = Checker(shown)
+        try:
+            data = FILE.check(node, "", ck)
+        except Invalid:
+            problems.extend(ck.problems)
+            continue
+        problems.extend(ck.problems)
+        inspection = data.get("inspection")
+        for key in ("forces", "documents", "areas", "owners", "judgments", "findings",
+                    "figures", "responses"):
+            if key in ("judgments", "findings", "figures") and key in data and inspection is None:
+                m = data.key_marks[key]
+                problems.append(Problem(m.file, m.line, m.column, key,
+                                        f"'{key}' belong to an inspection, but this file has none.",
+                                        "Add an 'inspection:' block to the file."))
+                continue
+            for item in data.get(key) or []:
+                raw.add(key, item, shown, inspection)
+        if inspection is not None:
+            raw.add("inspections", inspection, shown, None)
+    return raw, problems
+
+
+def load(content_dir: Path | str, *, strict: bool = False) -> KnowledgeBase:
+    """Load and validate; raise ContentInvalid listing every problem (warnings too if strict)."""
+    kb, problems = check(content_dir)
+    errors = [p for p in problems if strict or not p.warning]
+    if errors or kb is None:
+        raise ContentInvalid(sorted(errors or problems))
+    return kb
+
+
+def check(content_dir: Path | str) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load and validate; return the knowledge base (None when there are errors) and problems."""
+    content_dir = Path(content_dir)
+    if not content_dir.is_dir():
+        return None, [Problem(str(content_dir), 1, 1, "", "content folder not found")]
+    raw, problems = read_all(content_dir)
+    kb = build(raw, problems)
+    problems.extend(checks.cross_references(kb, raw))
+    problems = sorted(set(problems))
+    return (None if any(not p.warning for p in problems) else kb), problems
+
+
+# --- building typed objects -------------------------------------------------------------------
+
+def _src(d: Any) -> SourceRef | None:
+    return SourceRef(d["document"], d["line"]) if d and "document" in d and "line" in d else None
+
+
+def _loc(d: LDict) -> Loc:
+    return Loc(d.mark.file, d.mark.line)
+
+
+def _ok(d: LDict, *keys: str) -> bool:
+    """A mapping can be built when its required keys survived checking."""
+    return all(k in d for k in keys)
+
+
+def _deadline(d: LDict | None, published: Any, problems: list[Problem], path: str) -> Deadline | None:
+    if not d or "phrase" not in d:
+        return None
+    date = d.get("date")
+    after = d.get("after_publication")
+    if after is not None:
+        period = parse_period(after)
+        if period is None:
+            m = d.key_marks["after_publication"]
+            problems.append(Problem(m.file, m.line, m.column, f"{path}.after_publication",
+                                    f"'{after}' is not a period.",
+                                    "Write e.g. '3 months', '6 weeks' or '0 days'."))
+        elif date is None and published is not None:
+            date = add_period(published, period)
+    return Deadline(phrase=d["phrase"], date=date, precision=d.get("precision", "day"),
+                    after_publication=after, set_by=d.get("set_by", "inspectorate"))
+
+
+def build(raw: Raw, problems: list[Problem]) -> KnowledgeBase:
+    forces = [Force(d["id"], d["name"], d["prefix"]) for d, _, _ in raw.of("forces")
+              if _ok(d, "id", "name", "prefix")]
+    documents = [Document(d["id"], d["title"], d["kind"], d.get("published"),
+                          _src(d.get("published_source")))
+                 for d, _, _ in raw.of("documents") if _ok(d, "id", "title", "kind")]
+    areas = [Area(d["id"], d["name"], tuple(d.get("aliases") or ()), tuple(d.get("keywords") or ()),
+                  tuple(d.get("see_also") or ()))
+             for d, _, _ in raw.of("areas") if _ok(d, "id", "name")]
+    owners = [Owner(d["id"], d["role"], d.get("slack_user"), d.get("slack_usergroup"))
+              for d, _, _ in raw.of("owners") if _ok(d, "id", "role")]
+    inspections = []
+    for d, _, _ in raw.of("inspections"):
+        if not _ok(d, "id", "force", "title", "inspectorate", "programme", "year", "scale"):
+            continue
+        inspections.append(Inspection(
+            id=d["id"], force=d["force"], title=d["title"], inspectorate=d["inspectorate"],
+            programme=d["programme"], year=d["year"], published=d.get("published"),
+            published_source=_src(d.get("published_source")), scale=d["scale"],
+            grades=GRADE_SCALES[d["scale"]], sources=tuple(d.get("sources") or ()),
+            note=d.get("note"), loc=_loc(d)))
+
+    judgments = []
+    for d, _, insp in raw.of("judgments"):
+        if insp is None or "id" not in insp or not _ok(d, "area", "question", "source"):
+            continue
+        judgments.append(Judgment(
+            id=d.get("id") or f"{insp['id']}-{d['area']}", inspection=insp["id"], area=d["area"],
+            question=d["question"], grade=d.get("grade"), carried_from=d.get("carried_from"),
+            quote=d.get("quote"), source=_src(d["source"]) or SourceRef("", 0),
+            note=d.get("note"), loc=_loc(d)))
+
+    findings = []
+    for i, (d, _, insp) in enumerate(raw.of("findings")):
+        if insp is None or "id" not in insp or not _ok(d, "id", "kind", "area", "text", "source"):
+            continue
+        published = insp.get("published")
+        path = f"findings({d['id']})"
+        parts = tuple(
+            Part(p["id"], p["text"], _deadline(p.get("deadline"), published, problems,
+                                               f"{path}.parts[{j}].deadline"),
+                 _src(p.get("source")))
+            for j, p in enumerate(d.get("parts") or []) if _ok(p, "id", "text"))
+        history = tuple(
+            HistoryEntry(h.get("date"), h["status"], h.get("note"),
+                         Evidence(**{k: v for k, v in h["evidence"].items() if k != "__invalid__"})
+                         if h.get("evidence") else None)
+            for h in d.get("history") or [] if _ok(h, "status"))
+        links = d.get("links") or {}
+        target = d.get("target")
+        findings.append(Finding(
+            id=d["id"], inspection=insp["id"], kind=d["kind"], area=d["area"], text=d["text"],
+            source=_src(d["source"]) or SourceRef("", 0), parts=parts, cause=d.get("cause"),
+            also_in=tuple(s for s in (_src(x) for x in d.get("also_in") or []) if s),
+            deadline=_deadline(d.get("deadline"), published, problems, f"{path}.deadline"),
+            target=(target["date"], target.get("note")) if target and "date" in target else None,
+            owner=d.get("owner"), status=d.get("status", "open"), history=history,
+            follows_up=tuple(links.get("follows_up") or ()), repeats=tuple(links.get("repeats") or ()),
+            supersedes=tuple(links.get("supersedes") or ()), note=d.get("note"), loc=_loc(d)))
+        del i
+
+    figures = []
+    for d, _, insp in raw.of("figures"):
+        if insp is None or "id" not in insp or not _ok(d, "id", "label", "unit", "area", "source"):
+            continue
+        comp = d.get("comparators") or {}
+        ci = d.get("confidence_interval")
+        figures.append(Figure(
+            id=d["id"], inspection=insp["id"], label=d["label"], value=d.get("value"),
+            legible=d.get("legible", True), unit=d["unit"], unit_label=d.get("unit_label"),
+            period=d.get("period"), area=d["area"], topics=tuple(d.get("topics") or ()),
+            england_and_wales=comp.get("england_and_wales"),
+            ci=(ci["low"], ci["high"]) if ci and _ok(ci, "low", "high") else None,
+            source=_src(d["source"]) or SourceRef("", 0), note=d.get("note"), loc=_loc(d)))
+
+    responses = [
+        Response(d["id"], d["inspection"], d["by"], d["name"], d["said"], d.get("governance"),
+                 _src(d["source"]) or SourceRef("", 0), _src(d.get("governance_source")),
+                 loc=_loc(d))
+        for d, _, _ in raw.of("responses")
+        if _ok(d, "id", "inspection", "by", "name", "said", "source")]
+
+    return KnowledgeBase(forces=forces, documents=documents, areas=areas, owners=owners,
+                         inspections=inspections, judgments=judgments, findings=findings,
+                         figures=figures, responses=responses)
+
+
+__all__ = ["load", "check", "Mark"]

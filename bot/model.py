@@ -1,0 +1,210 @@
+"""The knowledge base's typed, frozen objects. Code past the loader never sees raw YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    document: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.document}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where an item is defined in content/, for messages that point a maintainer at it."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Force:
+    id: str
+    name: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    kind: str
+    published: dt.date | None
+    published_source: SourceRef | None
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Owner:
+    id: str
+    role: str
+    slack_user: str | None = None
+    slack_usergroup: str | None = None
+
+
+@dataclass(frozen=True)
+class Inspection:
+    id: str
+    force: str
+    title: str
+    inspectorate: str
+    programme: str
+    year: str
+    published: dt.date | None
+    published_source: SourceRef | None
+    scale: str
+    grades: tuple[str, ...]  # the scale's grade words, best first
+    sources: tuple[str, ...]
+    note: str | None = None
+    loc: Loc | None = field(default=None, compare=False)
+
+    @property
+    def start_year(self) -> int:
+        return int(self.year[:4])
+
+
+@dataclass(frozen=True)
+class Judgment:
+    id: str
+    inspection: str
+    area: str
+    question: str
+    grade: str | None  # None: ungraded, or carried (see carried_from)
+    carried_from: str | None
+    quote: str | None
+    source: SourceRef
+    note: str | None = None
+    loc: Loc | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    phrase: str
+    date: dt.date | None  # resolved date (explicit, or publication + offset), None if unresolvable
+    precision: str = "day"
+    after_publication: str | None = None
+    set_by: str = "inspectorate"
+
+    @property
+    def resolved(self) -> bool:
+        return self.date is not None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    document: str | None = None
+    line: int | None = None
+    quote: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    date: dt.date | None
+    status: str
+    note: str | None = None
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    text: str
+    deadline: Deadline | None
+    source: SourceRef | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    inspection: str
+    kind: str
+    area: str
+    text: str
+    source: SourceRef
+    parts: tuple[Part, ...] = ()
+    cause: str | None = None
+    also_in: tuple[SourceRef, ...] = ()
+    deadline: Deadline | None = None
+    target: tuple[dt.date, str | None] | None = None
+    owner: str | None = None
+    status: str = "open"
+    history: tuple[HistoryEntry, ...] = ()
+    follows_up: tuple[str, ...] = ()
+    repeats: tuple[str, ...] = ()
+    supersedes: tuple[str, ...] = ()
+    note: str | None = None
+    loc: Loc | None = field(default=None, compare=False)
+
+    @property
+    def is_live(self) -> bool:
+        """Still to be acted on: not closed and not superseded."""
+        return self.status not in ("closed", "superseded")
+
+    @property
+    def deadlines(self) -> tuple[tuple[str, Deadline], ...]:
+        """Every deadline the finding carries, with the id it belongs to (finding or part)."""
+        out: list[tuple[str, Deadline]] = []
+        if self.deadline:
+            out.append((self.id, self.deadline))
+        out.extend((p.id, p.deadline) for p in self.parts if p.deadline)
+        return tuple(out)
+
+    @property
+    def last_update(self) -> dt.date | None:
+        dates = [h.date for h in self.history if h.date]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    inspection: str
+    label: str
+    value: float | int | None
+    legible: bool
+    unit: str
+    unit_label: str | None
+    period: str | None
+    area: str
+    topics: tuple[str, ...]
+    england_and_wales: float | int | None
+    ci: tuple[float, float] | None
+    source: SourceRef
+    note: str | None = None
+    loc: Loc | None = field(default=None, compare=False)
+
+    @property
+    def difference(self) -> float | None:
+        """Cleveland minus England and Wales, where both are known."""
+        if self.value is None or self.england_and_wales is None:
+            return None
+        return round(self.value - self.england_and_wales, 6)
+
+
+@dataclass(frozen=True)
+class Response:
+    id: str
+    inspection: str
+    by: str
+    name: str
+    said: str
+    governance: str | None
+    source: SourceRef
+    governance_source: SourceRef | None
+    loc: Loc | None = field(default=None, compare=False)

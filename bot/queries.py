@@ -1,0 +1,221 @@
+"""The questions the bot answers, as pure functions of the knowledge base and a date.
+
+Nothing here reads the clock or knows about Slack: `as_of` is always passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+from .areas import match_area
+from .kb import KnowledgeBase
+from .model import Finding, Inspection
+from .results import (AreaResult, AreaRow, DeadlineRow, DigestResult, FigureRow, FiguresResult,
+                      FindingsResult, InspectionJudgments, ItemResult, JudgmentRow,
+                      JudgmentsResult, NotFound, SearchResult, SearchRow)
+from .words import fold, tokens
+
+YEAR_RE = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
+
+
+# --- inspections by year ------------------------------------------------------------------------
+
+def _years(insp: Inspection) -> tuple[int, int]:
+    m = YEAR_RE.match(insp.year.strip())
+    start = int(m.group(1)) if m else insp.start_year
+    end = start + 1 if m and m.group(2) else start
+    return start, end
+
+
+def inspections_for_year(kb: KnowledgeBase, year: str) -> list[Inspection]:
+    """'2016', '2021/22', '2021-22' and '2022' all find the 2021/22 inspection."""
+    m = YEAR_RE.match(year.strip())
+    if not m:
+        return []
+    start = int(m.group(1))
+    exact = [i for i in kb.inspections if _years(i)[0] == start]
+    return exact or [i for i in kb.inspections if _years(i)[1] == start]
+
+
+def latest_inspections(kb: KnowledgeBase) -> list[Inspection]:
+    """The most recent inspection of each force."""
+    latest: dict[str, Inspection] = {}
+    for insp in kb.inspections:  # sorted oldest first
+        latest[insp.force] = insp
+    return list(latest.values())
+
+
+# --- judgments ----------------------------------------------------------------------------------
+
+def _row(kb: KnowledgeBase, j) -> JudgmentRow:
+    if j.carried_from:
+        earlier = kb.index["inspection"].get(j.carried_from)
+        source = next((x for x in kb.judgments
+                       if x.inspection == j.carried_from and x.area == j.area), None)
+        return JudgmentRow(j, source.grade if source else None, earlier)
+    return JudgmentRow(j, j.grade, None)
+
+
+def judgments(kb: KnowledgeBase, inspections: list[Inspection], area_id: str | None = None,
+              asked: str = "") -> JudgmentsResult:
+    groups = []
+    for insp in inspections:
+        rows = [_row(kb, j) for j in kb.judgments
+                if j.inspection == insp.id and (area_id is None or j.area == area_id)]
+        groups.append(InspectionJudgments(insp, rows))
+    return JudgmentsResult(groups, kb.area(area_id) if area_id else None, asked)
+
+
+def area_history(kb: KnowledgeBase, area_id: str, as_of: dt.date) -> AreaResult:
+    area = kb.area(area_id)
+    assert area is not None
+    rows = []
+    for insp in kb.inspections:
+        js = [j for j in kb.judgments if j.inspection == insp.id and j.area == area_id]
+        if not js:
+            rows.append(AreaRow(insp, None, None, None))
+        for j in js:
+            r = _row(kb, j)
+            rows.append(AreaRow(insp, j, r.grade, r.carried_from))
+    scales = {r.inspection.scale for r in rows if r.judgment}
+    live = [f for f in kb.findings if f.area == area_id and f.is_live]
+    overdue_ids = {r.finding.id for r in overdue(kb, as_of).rows if r.finding.area == area_id}
+    figures = [f for f in kb.figures if f.area == area_id]
+    see_also = [a for a in (kb.area(x) for x in area.see_also) if a]
+    return AreaResult(area, rows, len(scales) > 1, live, overdue_ids, figures, see_also, as_of)
+
+
+# --- deadlines ----------------------------------------------------------------------------------
+
+def _deadline_rows(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> list[DeadlineRow]:
+    owner = kb.owner(f.owner)
+    rows = []
+    for item_id, deadline in f.deadlines:
+        text = f.text if item_id == f.id else next(p.text for p in f.parts if p.id == item_id)
+        days = (as_of - deadline.date).days if deadline.date else None
+        rows.append(DeadlineRow(f, item_id, text, deadline, days, owner.role if owner else None))
+    return rows
+
+
+def _filter_findings(kb: KnowledgeBase, words: str) -> tuple[list[Finding], str] | NotFound:
+    """Narrow findings by owner (role id or words) or area words."""
+    if not words.strip():
+        return kb.findings, ""
+    key = fold(words).strip().replace(" ", "-")
+    owner = kb.owner(key) or next(
+        (o for o in kb.owners if tokens(words) and set(tokens(words)) <= set(tokens(o.role))), None)
+    if owner:
+        return [f for f in kb.findings if f.owner == owner.id], owner.role
+    area = match_area(kb, words)
+    if area:
+        return [f for f in kb.findings if f.area == area.id], area.name
+    names = [a.name.lower() for a in kb.areas] + [o.role.lower() for o in kb.owners]
+    close = difflib.get_close_matches(words.lower(), names, n=3, cutoff=0.5)
+    return NotFound(f"No area or owner matches '{words}'.", close)
+
+
+def overdue(kb: KnowledgeBase, as_of: dt.date, words: str = "") -> FindingsResult | NotFound:
+    picked = _filter_findings(kb, words)
+    if isinstance(picked, NotFound):
+        return picked
+    findings, label = picked
+    rows, unresolved = [], []
+    for f in findings:
+        if not f.is_live:
+            continue
+        for row in _deadline_rows(kb, f, as_of):
+            if row.days is None:
+                unresolved.append(row)
+            elif row.days > 0:
+                rows.append(row)
+    rows.sort(key=lambda r: (-(r.days or 0), r.item_id))
+    title = f"Overdue findings{f' — {label}' if label else ''}"
+    return FindingsResult(title, as_of, rows, unresolved, "overdue", label)
+
+
+def due(kb: KnowledgeBase, as_of: dt.date, days: int = 30, words: str = "") -> FindingsResult | NotFound:
+    picked = _filter_findings(kb, words)
+    if isinstance(picked, NotFound):
+        return picked
+    findings, label = picked
+    rows, unresolved = [], []
+    for f in findings:
+        if not f.is_live:
+            continue
+        for row in _deadline_rows(kb, f, as_of):
+            if row.days is None:
+                unresolved.append(row)
+            elif -days <= row.days <= 0:
+                rows.append(row)
+    rows.sort(key=lambda r: (r.deadline.date, r.item_id))
+    title = f"Due in the next {days} days{f' — {label}' if label else ''}"
+    return FindingsResult(title, as_of, rows, unresolved, "due", label, days)
+
+
+def digest(kb: KnowledgeBase, as_of: dt.date, window: int = 14) -> DigestResult:
+    od = overdue(kb, as_of)
+    du = due(kb, as_of, window)
+    assert isinstance(od, FindingsResult) and isinstance(du, FindingsResult)
+    return DigestResult(as_of, od, du)
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+def figures(kb: KnowledgeBase, words: str = "", year: str = "") -> FiguresResult:
+    insps = inspections_for_year(kb, year) if year else kb.inspections
+    allowed = {i.id for i in insps}
+    query = set(tokens(words))
+    area = match_area(kb, words) if words.strip() else None
+    scored: list[tuple[float, int, FigureRow]] = []
+    order = {i.id: n for n, i in enumerate(kb.inspections)}
+    for fig in kb.figures:
+        if fig.inspection not in allowed:
+            continue
+        if query:
+            text = set(tokens(" ".join([fig.label, *fig.topics])))
+            covered = len(query & text) / len(query)
+            in_area = area is not None and fig.area == area.id
+            if covered < 0.5 and not in_area:
+                continue
+            score = covered + (0.5 if in_area else 0)
+        else:
+            score = 0.0
+        scored.append((-score, order[fig.inspection], FigureRow(fig, kb.inspection(fig.inspection))))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return FiguresResult([row for _, _, row in scored], words, year)
+
+
+# --- items and search ---------------------------------------------------------------------------
+
+def show(kb: KnowledgeBase, item_id: str, as_of: dt.date) -> ItemResult | NotFound:
+    found = kb.lookup(item_id)
+    if found is None:
+        close = difflib.get_close_matches(item_id.strip().lower(), kb.all_ids(), n=3, cutoff=0.6)
+        return NotFound(f"Nothing has the id '{item_id}'.", close)
+    kind, item = found
+    context: dict = {}
+    if kind in ("finding", "part"):
+        finding = item if kind == "finding" else item[0]
+        context["rows"] = _deadline_rows(kb, finding, as_of)
+        context["later"] = [(rel, kb.finding(fid)) for rel, fid in kb.later_links(finding.id)]
+        context["recommendations"] = [kb.finding(x) for x in kb.recommendations_for(finding.id)]
+    if kind == "judgment":
+        context["row"] = _row(kb, item)
+    return ItemResult(kind, item, context)
+
+
+def search(kb: KnowledgeBase, words: str, limit: int = 20) -> SearchResult:
+    rows = []
+    for hit in kb.search_index.search(words, limit):
+        if hit.kind == "finding":
+            f = kb.finding(hit.id)
+            rows.append(SearchRow("finding", f.id, f.text, kb.area_name(f.area)))
+        elif hit.kind == "figure":
+            fig = kb.index["figure"][hit.id]
+            rows.append(SearchRow("figure", fig.id, fig.label, kb.inspection(fig.inspection).year))
+        else:
+            j = kb.index["judgment"][hit.id]
+            rows.append(SearchRow("judgment", j.id, j.question, kb.inspection(j.inspection).year))
+    return SearchResult(words, rows)

@@ -1,0 +1,160 @@
+"""Render query results to text chunks with the templates. Output is Slack mrkdwn; the Slack and
+terminal renderers take it from there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from .errors import CommandError
+from .kb import KnowledgeBase
+from .model import SourceRef
+from .results import (AreaResult, DigestResult, FiguresResult, FindingsResult, HelpResult,
+                      ItemResult, JudgmentsResult, NotFound, ResponsesResult, SearchResult)
+from .templating import CHUNK, ITEM
+
+
+@dataclass(frozen=True)
+class Chunk:
+    text: str
+    item_id: str | None = None  # the chunk is about this item: Slack adds an Open button
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A whole answer as text chunks, with a one-line summary for notifications."""
+
+    summary: str
+    chunks: list[Chunk]
+    listing: bool = False  # a list of items (pages, buttons) rather than one item
+
+    @property
+    def text(self) -> str:
+        return "\n".join(c.text for c in self.chunks)
+
+
+TEMPLATE_FOR: dict[type, str] = {
+    JudgmentsResult: "judgments.md.j2",
+    AreaResult: "area.md.j2",
+    FindingsResult: "findings.md.j2",
+    FiguresResult: "figures.md.j2",
+    SearchResult: "search.md.j2",
+    DigestResult: "digest.md.j2",
+    HelpResult: "help.md.j2",
+    NotFound: "notfound.md.j2",
+    ResponsesResult: "responses.md.j2",
+}
+ITEM_TEMPLATES = {"finding": "finding.md.j2", "part": "finding.md.j2",
+                  "judgment": "judgment.md.j2", "figure": "figure.md.j2",
+                  "inspection": "inspection.md.j2", "response": "responses.md.j2"}
+
+
+def split_chunks(text: str) -> list[Chunk]:
+    chunks = []
+    for raw in text.split(CHUNK):
+        item_id = None
+        if raw.startswith(ITEM):
+            item_id, _, raw = raw[1:].partition(ITEM)
+        body = raw.strip("\n")
+        if body.strip():
+            chunks.append(Chunk(body, item_id))
+    return chunks
+
+
+class Renderer:
+    """Holds the Jinja environment and the knowledge base the templates look things up in."""
+
+    def __init__(self, env: jinja2.Environment, kb: KnowledgeBase):
+        self.env = env
+        self.kb = kb
+
+    def _cite(self, src: SourceRef) -> str:
+        # Short form for lists: the document's number and the line ("002 line 267").
+        return f"{src.document.split('_')[0]} line {src.line}"
+
+    def _cite_full(self, src: SourceRef) -> str:
+        return self._cite_at(src.document, src.line)
+
+    def _cite_at(self, document: str, line: int | None) -> str:
+        doc = self.kb.index["document"].get(document)
+        title = f"{doc.title}, " if doc else ""
+        return f"{title}{document} line {line}" if line else f"{title}{document}"
+
+    def _globals(self) -> dict[str, Any]:
+        return {"area_name": self.kb.area_name, "inspection": self.kb.inspection,
+                "cite": self._cite, "cite_full": self._cite_full, "cite_at": self._cite_at}
+
+    def render(self, result: Any) -> Rendered:
+        if isinstance(result, ItemResult):
+            return self._render_item(result)
+        if isinstance(result, AreaResult):
+            return self._render_area(result)
+        name = TEMPLATE_FOR[type(result)]
+        text = self.env.get_template(name).render(r=result, **self._globals())
+        chunks = split_chunks(text)
+        listing = not isinstance(result, (HelpResult, NotFound))
+        return Rendered(summary(result), chunks, listing)
+
+    def _render_area(self, result: AreaResult) -> Rendered:
+        text = self.env.get_template("area.md.j2").render(r=result, **self._globals())
+        return Rendered(summary(result), split_chunks(text), True)
+
+    def _render_item(self, result: ItemResult) -> Rendered:
+        kind, item = result.kind, result.item
+        g = self._globals()
+        tpl = self.env.get_template(ITEM_TEMPLATES.get(kind, "inspection.md.j2"))
+        if kind in ("finding", "part"):
+            finding, part = (item, None) if kind == "finding" else item
+            owner = self.kb.owner(finding.owner)
+            text = tpl.render(f=finding, part=part, rows=result.context["rows"],
+                              owner=owner.role if owner else None,
+                              later_links=result.context["later"],
+                              recommendations=result.context["recommendations"], **g)
+            title = finding.id
+        elif kind == "judgment":
+            text = tpl.render(j=item, row=result.context["row"], **g)
+            title = f"{self.kb.area_name(item.area)} ({self.kb.inspection(item.inspection).year})"
+        elif kind == "figure":
+            text = tpl.render(f=item, **g)
+            title = item.label
+        elif kind == "response":
+            text = tpl.render(r=ResponsesResult(self.kb.inspection(item.inspection), [item]), **g)
+            title = item.name
+        elif kind == "inspection":
+            text = tpl.render(i=item, **g)
+            title = item.title
+        else:
+            text = self.env.get_template("notfound.md.j2").render(
+                r=NotFound(f"'{item.id}' is a {kind}; try `area {item.id}`.")
+                if kind == "area" else NotFound(f"'{item.id}' is a {kind}."), **g)
+            title = item.id
+        return Rendered(title, split_chunks(text), False)
+
+    def render_error(self, exc: CommandError) -> Rendered:
+        text = self.env.get_template("error.md.j2").render(
+            message=str(exc.message), suggestion=exc.suggestion, **self._globals())
+        return Rendered(str(exc.message), split_chunks(text), False)
+
+
+def summary(result: Any) -> str:
+    """The one-line `text` fallback: what notifications and screen readers show."""
+    if isinstance(result, JudgmentsResult):
+        years = ", ".join(g.inspection.year for g in result.groups) or "no inspection"
+        return f"Inspection judgments: {years}"
+    if isinstance(result, FindingsResult):
+        return f"{result.title}: {len(result.rows)} as of {result.as_of.isoformat()}"
+    if isinstance(result, AreaResult):
+        return f"{result.area.name} across inspections"
+    if isinstance(result, FiguresResult):
+        return f"Figures{': ' + result.topic if result.topic else ''} ({len(result.rows)})"
+    if isinstance(result, SearchResult):
+        return f"Search '{result.words}': {len(result.rows)} results"
+    if isinstance(result, DigestResult):
+        return f"Inspection digest {result.as_of.isoformat()}"
+    if isinstance(result, NotFound):
+        return result.message
+    if isinstance(result, ResponsesResult):
+        return f"Responses to {result.inspection.title}"
+    return "How to use /inspection"

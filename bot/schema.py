@@ -1,0 +1,201 @@
+"""The content schema: every key a maintainer may write, with the words that document it.
+
+The loader checks files against these declarations, `inspection-bot schema` turns them into the
+JSON Schema editors use, and a test fails when content/README.md does not mention a field.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .fields import Bool, Choice, Date, Field, Id, ListOf, Number, Record, Text
+
+GRADE_SCALES: dict[str, tuple[str, ...]] = {
+    "four-tier": ("outstanding", "good", "requires improvement", "inadequate"),
+    "five-tier": ("outstanding", "good", "adequate", "requires improvement", "inadequate"),
+}
+FINDING_KINDS = ("cause_of_concern", "recommendation", "area_for_improvement")
+STATUSES = ("open", "in_progress", "pending_sign_off", "closed", "superseded")
+UNITS = ("percent", "percentage_points", "per_1000_population", "count", "pounds", "ratio",
+         "days", "hours", "minutes", "other")
+
+SOURCE = Record("source", [
+    Field("document", Text(), "source document id (its file name)", required=True),
+    Field("line", Number(integer=True, minimum=1), "1-based line where the text starts", required=True),
+], doc="where in a source document an item is stated")
+
+EVIDENCE = Record("evidence", [
+    Field("document", Text(), "source document id"),
+    Field("line", Number(integer=True, minimum=1), "1-based line of the evidence"),
+    Field("quote", Text(), "the evidence, verbatim"),
+    Field("url", Text(), "a link to evidence outside the source documents"),
+    Field("note", Text(), "what the evidence is"),
+])
+
+DEADLINE = Record("deadline", [
+    Field("phrase", Text(), "the deadline exactly as the source phrases it", required=True),
+    Field("date", Date(nullable=True), "the date the phrase names, quoted ISO"),
+    Field("precision", Choice(("day", "month")), "day (default) or month when only a month is named"),
+    Field("after_publication", Text(), "a period after publication: '3 months', '0 days'"),
+    Field("set_by", Choice(("inspectorate", "internal")), "who set the deadline"),
+])
+
+PART = Record("part", [
+    Field("id", Id(), "the sub-point's id, e.g. cle-2016-rec-01a", required=True),
+    Field("text", Text(), "official wording, verbatim", required=True),
+    Field("deadline", DEADLINE, "the sub-point's own deadline, if it has one"),
+    Field("source", SOURCE, "where the sub-point starts, when not right after the lead-in"),
+])
+
+HISTORY = Record("history entry", [
+    Field("date", Date(nullable=True), "when the status changed; null when the evidence is undated",
+          required=True),
+    Field("status", Choice(STATUSES), "the status from then on", required=True),
+    Field("note", Text(), "what happened"),
+    Field("evidence", EVIDENCE, "what shows it"),
+])
+
+LINKS = Record("links", [
+    Field("follows_up", ListOf(Id()), "earlier findings this one follows up"),
+    Field("repeats", ListOf(Id()), "earlier findings this one repeats"),
+    Field("supersedes", ListOf(Id()), "earlier findings this one replaces"),
+])
+
+FINDING = Record("finding", [
+    Field("id", Id(), "stable id people type", required=True),
+    Field("kind", Choice(FINDING_KINDS), "cause of concern, recommendation or area for improvement",
+          required=True),
+    Field("area", Id(), "canonical area id", required=True),
+    Field("text", Text(), "official wording, verbatim", required=True),
+    Field("parts", ListOf(PART), "sub-points of a recommendation"),
+    Field("cause", Id(), "for a recommendation: the cause of concern it answers"),
+    Field("source", SOURCE, "where the text starts", required=True),
+    Field("also_in", ListOf(SOURCE), "other places the same text appears"),
+    Field("deadline", DEADLINE, "the deadline the finding sets"),
+    Field("target", Record("target", [
+        Field("date", Date(), "the internal target date", required=True),
+        Field("note", Text(), "who set it and why"),
+    ]), "an internal target date"),
+    Field("owner", Id(), "owner role id from owners.yaml"),
+    Field("status", Choice(STATUSES), "current status (default open)"),
+    Field("history", ListOf(HISTORY), "dated status updates with evidence, oldest first"),
+    Field("links", LINKS, "links to earlier findings"),
+    Field("note", Text(), "maintainers' note, not official wording"),
+])
+
+JUDGMENT = Record("judgment", [
+    Field("id", Id(), "optional id; defaults to <inspection>-<area>"),
+    Field("area", Id(), "canonical area id", required=True),
+    Field("question", Text(), "the question or area as worded in the report", required=True),
+    Field("grade", Text(nullable=True), "grade word from the inspection's scale; null if ungraded"),
+    Field("carried_from", Id(), "inspection whose grade is carried forward"),
+    Field("quote", Text(), "the sentence stating the grade, verbatim"),
+    Field("source", SOURCE, "where the grade is stated", required=True),
+    Field("note", Text(), "maintainers' note"),
+])
+
+FIGURE = Record("figure", [
+    Field("id", Id(), "stable id", required=True),
+    Field("label", Text(), "the label as printed", required=True),
+    Field("value", Number(nullable=True), "the value as printed; null when not legible", required=True),
+    Field("legible", Bool(), "false when the source does not show the value legibly"),
+    Field("unit", Choice(UNITS), "unit of the value", required=True),
+    Field("unit_label", Text(), "how to print an 'other' unit"),
+    Field("period", Text(nullable=True), "the period as stated; null when not stated"),
+    Field("area", Id(), "canonical area id", required=True),
+    Field("topics", ListOf(Text()), "extra search words"),
+    Field("comparators", Record("comparators", [
+        Field("england_and_wales", Number(nullable=True), "the England and Wales figure"),
+    ]), "comparators given by the source"),
+    Field("confidence_interval", Record("confidence interval", [
+        Field("low", Number(), "lower bound", required=True),
+        Field("high", Number(), "upper bound", required=True),
+    ]), "confidence interval given by the source"),
+    Field("source", SOURCE, "where the value is printed", required=True),
+    Field("note", Text(), "maintainers' note"),
+])
+
+INSPECTION = Record("inspection", [
+    Field("id", Id(), "stable id", required=True),
+    Field("force", Id(), "force id", required=True),
+    Field("title", Text(), "title as printed", required=True),
+    Field("inspectorate", Choice(("HMIC", "HMICFRS")), "who inspected", required=True),
+    Field("programme", Text(), "inspection programme", required=True),
+    Field("year", Text(), "the year label people use: 2014, 2016, 2021/22", required=True),
+    Field("published", Date(nullable=True), "publication date, or null when not stated",
+          required=True),
+    Field("published_source", SOURCE, "where the publication date is stated"),
+    Field("scale", Choice(tuple(GRADE_SCALES)), "grading scale", required=True),
+    Field("sources", ListOf(Text()), "source document ids", required=True),
+    Field("note", Text(), "maintainers' note"),
+])
+
+RESPONSE = Record("response", [
+    Field("id", Id(), "stable id", required=True),
+    Field("inspection", Id(), "the inspection responded to", required=True),
+    Field("by", Choice(("chief_constable", "pcc", "force")), "who responded", required=True),
+    Field("name", Text(), "who, as printed", required=True),
+    Field("said", Text(), "what they said, verbatim", required=True),
+    Field("governance", Text(), "how findings are governed, verbatim"),
+    Field("source", SOURCE, "where 'said' starts", required=True),
+    Field("governance_source", SOURCE, "where 'governance' starts"),
+])
+
+FORCE = Record("force", [
+    Field("id", Id(), "force id", required=True),
+    Field("name", Text(), "force name", required=True),
+    Field("prefix", Id(), "id prefix of the force's items", required=True),
+])
+
+DOCUMENT = Record("document", [
+    Field("id", Text(), "the file name", required=True),
+    Field("title", Text(), "title as printed", required=True),
+    Field("kind", Choice(("report", "summary", "response")), "what the document is", required=True),
+    Field("published", Date(nullable=True), "publication date or null"),
+    Field("published_source", SOURCE, "where the date is stated"),
+])
+
+AREA = Record("area", [
+    Field("id", Id(), "area id", required=True),
+    Field("name", Text(), "plain name", required=True),
+    Field("aliases", ListOf(Text()), "each year's wording of the area"),
+    Field("keywords", ListOf(Text()), "extra words people type"),
+    Field("see_also", ListOf(Id()), "related area ids"),
+])
+
+OWNER = Record("owner", [
+    Field("id", Id(), "role id", required=True),
+    Field("role", Text(), "role title", required=True),
+    Field("slack_user", Text(nullable=True), "Slack user id (U...)"),
+    Field("slack_usergroup", Text(nullable=True), "Slack user group id (S...)"),
+])
+
+FILE = Record("content file", [
+    Field("forces", ListOf(FORCE), "forces"),
+    Field("documents", ListOf(DOCUMENT), "source documents"),
+    Field("areas", ListOf(AREA), "the canonical area taxonomy"),
+    Field("owners", ListOf(OWNER), "owner roles and their Slack mapping"),
+    Field("inspection", INSPECTION, "the inspection this file records"),
+    Field("judgments", ListOf(JUDGMENT), "the inspection's judgments"),
+    Field("findings", ListOf(FINDING), "the inspection's findings"),
+    Field("figures", ListOf(FIGURE), "the inspection's figures"),
+    Field("responses", ListOf(RESPONSE), "responses to an inspection"),
+], doc="One file of the inspection briefing bot's knowledge base")
+
+ALL_RECORDS = (FILE, FORCE, DOCUMENT, AREA, OWNER, INSPECTION, JUDGMENT, FINDING, PART, DEADLINE,
+               HISTORY, EVIDENCE, LINKS, FIGURE, RESPONSE, SOURCE)
+
+
+def json_schema() -> dict[str, Any]:
+    schema = FILE.json_schema()
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://github.com/inspection-bot/inspection-bot/content/schema.json",
+        "title": "Inspection briefing knowledge base file",
+        **schema,
+    }
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
