@@ -27,7 +27,7 @@ CANONICAL = sorted(set(COMMANDS.values()))
 # 2016 | 2021/22 | 2021-22 | 2021–22 | 21/22
 YEAR_RE = re.compile(r"^(?:(\d{4})(?:\s*[/\-–]\s*(\d{2}|\d{4}))?|(\d{2})/(\d{2}))$")
 ID_RE = re.compile(r"^[a-z]{2,5}-\d{4}-[a-z0-9-]+$")
-DAYS_RE = re.compile(r"^(\d{1,4})$")
+DAYS_RE = re.compile(r"^(\d+)$")
 MAX_DAYS = 3660
 
 

@@ -302,7 +302,8 @@ class Record(Kind):
                 ck.error(key_node, sub, f"duplicate key '{key}' (first at line {first.line}).",
                          "Remove one of them.")
                 continue
-            out.key_marks[key] = mark_of(key_node, ck.file)
+            # Point later problems (a bad reference, a grade off the scale) at the value.
+            out.key_marks[key] = mark_of(value_node, ck.file)
             spec = self.fields.get(key)
             if spec is None:
                 ck.warn(key_node, sub, f"unknown key '{key}' in {self.name}.",

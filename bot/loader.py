@@ -34,10 +34,12 @@ class Raw:
 
 
 def display_path(path: Path) -> str:
+    """Relative to the working directory when below it (what a maintainer types), else absolute."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path.resolve()) if rel.startswith("..") else rel
 
 
 def content_files(content_dir: Path) -> list[Path]:
