@@ -59,11 +59,10 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
         _source(out, d, path, idx)
         carried = d.get("carried_from")
         scale = kb.index["inspection"].get(insp.get("id")) if insp else None
-        if carried is not None:
-            if _ref(out, d, "carried_from", path, carried, idx["inspection"], "inspection") \
-                    and d.get("grade") is not None:
-                out.at(d, "grade", f"{path}.grade",
-                       "a carried-forward judgment takes its grade from 'carried_from'; remove 'grade'.")
+        known = _ref(out, d, "carried_from", path, carried, idx["inspection"], "inspection")
+        if carried is not None and known and d.get("grade") is not None:
+            out.at(d, "grade", f"{path}.grade",
+                   "a carried-forward judgment takes its grade from 'carried_from'; remove 'grade'.")
         grade = d.get("grade")
         if grade is not None and scale is not None and grade not in scale.grades:
             out.at(d, "grade", f"{path}.grade",
@@ -116,9 +115,9 @@ def _finding(out: _Out, kb: KnowledgeBase, d: LDict) -> None:
     if cause is not None:
         if kind != "recommendation":
             out.at(d, "cause", f"{path}.cause", "only a recommendation answers a cause of concern.")
-        elif _ref(out, d, "cause", path, cause, idx["finding"], "finding"):
-            if idx["finding"][cause].kind != "cause_of_concern":
-                out.at(d, "cause", f"{path}.cause", f"'{cause}' is not a cause of concern.")
+        elif (_ref(out, d, "cause", path, cause, idx["finding"], "finding")
+              and idx["finding"][cause].kind != "cause_of_concern"):
+            out.at(d, "cause", f"{path}.cause", f"'{cause}' is not a cause of concern.")
     if kind == "cause_of_concern" and fid and not kb.recommendations_for(fid):
         out.at(d, "id", path, "a cause of concern needs at least one recommendation.",
                f"Add a recommendation with 'cause: {fid}'.")

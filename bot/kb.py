@@ -7,8 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import (Area, Document, Figure, Finding, Force, Inspection, Judgment, Owner, Part,
-                    Response)
+from .model import (
+    Area,
+    Document,
+    Figure,
+    Finding,
+    Force,
+    Inspection,
+    Judgment,
+    Owner,
+    Part,
+    Response,
+)
 from .search import SearchIndex
 
 

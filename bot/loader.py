@@ -14,8 +14,23 @@ from .deadlines import add_period, parse_period
 from .errors import ContentInvalid, Problem
 from .fields import Checker, Invalid, LDict
 from .kb import KnowledgeBase
-from .model import (Area, Deadline, Document, Evidence, Figure, Finding, Force, HistoryEntry,
-                    Inspection, Judgment, Loc, Owner, Part, Response, SourceRef)
+from .model import (
+    Area,
+    Deadline,
+    Document,
+    Evidence,
+    Figure,
+    Finding,
+    Force,
+    HistoryEntry,
+    Inspection,
+    Judgment,
+    Loc,
+    Owner,
+    Part,
+    Response,
+    SourceRef,
+)
 from .schema import FILE, GRADE_SCALES
 from .yamlfile import Mark, YamlSyntaxError, read_file
 

@@ -12,9 +12,22 @@ import re
 from .areas import match_area
 from .kb import KnowledgeBase
 from .model import Finding, Inspection
-from .results import (AreaResult, AreaRow, DeadlineRow, DigestResult, FigureRow, FiguresResult,
-                      FindingsResult, InspectionJudgments, ItemResult, JudgmentRow,
-                      JudgmentsResult, NotFound, SearchResult, SearchRow)
+from .results import (
+    AreaResult,
+    AreaRow,
+    DeadlineRow,
+    DigestResult,
+    FigureRow,
+    FiguresResult,
+    FindingsResult,
+    InspectionJudgments,
+    ItemResult,
+    JudgmentRow,
+    JudgmentsResult,
+    NotFound,
+    SearchResult,
+    SearchRow,
+)
 from .words import fold, tokens
 
 YEAR_RE = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
@@ -81,7 +94,9 @@ def area_history(kb: KnowledgeBase, area_id: str, as_of: dt.date) -> AreaResult:
             rows.append(AreaRow(insp, j, r.grade, r.carried_from))
     scales = {r.inspection.scale for r in rows if r.judgment}
     live = [f for f in kb.findings if f.area == area_id and f.is_live]
-    overdue_ids = {r.finding.id for r in overdue(kb, as_of).rows if r.finding.area == area_id}
+    late = overdue(kb, as_of)
+    overdue_ids = ({r.finding.id for r in late.rows if r.finding.area == area_id}
+                   if isinstance(late, FindingsResult) else set())
     figures = [f for f in kb.figures if f.area == area_id]
     see_also = [a for a in (kb.area(x) for x in area.see_also) if a]
     return AreaResult(area, rows, len(scales) > 1, live, overdue_ids, figures, see_also, as_of)
@@ -210,7 +225,7 @@ def search(kb: KnowledgeBase, words: str, limit: int = 20) -> SearchResult:
     rows = []
     for hit in kb.search_index.search(words, limit):
         if hit.kind == "finding":
-            f = kb.finding(hit.id)
+            f = kb.index["finding"][hit.id]
             rows.append(SearchRow("finding", f.id, f.text, kb.area_name(f.area)))
         elif hit.kind == "figure":
             fig = kb.index["figure"][hit.id]

@@ -11,8 +11,18 @@ import jinja2
 from .errors import CommandError
 from .kb import KnowledgeBase
 from .model import SourceRef
-from .results import (AreaResult, DigestResult, FiguresResult, FindingsResult, HelpResult,
-                      ItemResult, JudgmentsResult, NotFound, ResponsesResult, SearchResult)
+from .results import (
+    AreaResult,
+    DigestResult,
+    FiguresResult,
+    FindingsResult,
+    HelpResult,
+    ItemResult,
+    JudgmentsResult,
+    NotFound,
+    ResponsesResult,
+    SearchResult,
+)
 from .templating import CHUNK, ITEM
 
 

@@ -31,10 +31,12 @@ SYNONYMS: dict[str, str] = {
     "pcc": "police and crime commissioner",
 }
 
-STOPWORDS = frozenset("""
-a an and are as at be been by for from has have how in into is it its of on or that the their
-there this to was were what when which who will with should force forces police cleveland
-""".split())
+STOPWORDS = frozenset([
+    "a", "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "has", "have", "how",
+    "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "there", "this",
+    "to", "was", "were", "what", "when", "which", "who", "will", "with", "should", "force",
+    "forces", "police", "cleveland",
+])
 
 _SYN_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, SYNONYMS), key=len, reverse=True))
                      + r")\b")

@@ -4,7 +4,6 @@ terminal shows the same answer without Slack markup."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings

@@ -1,0 +1,186 @@
+"""The knowledge base the running bot serves, reloaded when content/ changes.
+
+A bad edit never takes the bot down: a new version of the folder is swapped in only when it is
+valid, otherwise the last good version keeps serving, every problem is logged, and
+`on_errors(problems, version)` is called once for that broken version (a version is the hash of
+the YAML files' names and contents, so re-saving the same broken file does not report twice).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import loader
+from .errors import ContentInvalid, Problem
+from .kb import KnowledgeBase
+from .render import Renderer
+from .templating import build_env
+
+log = logging.getLogger(__name__)
+
+OnErrors = Callable[[list[Problem], str], None]
+CONTENT_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One loaded version: read `holder.current` once and use its parts together."""
+
+    kb: KnowledgeBase
+    renderer: Renderer
+    version: str  # sha256 of the YAML files, hex
+    loaded_at: float = field(default_factory=time.time, compare=False)
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    changed: bool  # a new version is now serving
+    version: str  # the version looked at (serving, or refused)
+    problems: list[Problem] = field(default_factory=list)  # errors of a refused version
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def content_version(content_dir: Path) -> str:
+    """Hash of every YAML file's path and bytes: equal folders have equal versions."""
+    digest = hashlib.sha256()
+    for path in loader.content_files(content_dir):
+        digest.update(path.relative_to(content_dir).as_posix().encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:  # deleted between listing and reading; the next change reloads again
+            digest.update(b"\0missing")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class LiveKnowledgeBase:
+    """Holds the last good knowledge base and renderer; `reload()` and the watcher swap in new
+    valid versions atomically (one attribute assignment)."""
+
+    def __init__(self, content_dir: Path | str, *, on_errors: OnErrors | None = None,
+                 env: jinja2.Environment | None = None, poll_interval: float = 1.0) -> None:
+        self.content_dir = Path(content_dir)
+        self.on_errors = on_errors  # settable later: `serve` wires it once the client exists
+        self.env = env or build_env()
+        self.poll_interval = poll_interval
+        self.refused: ReloadResult | None = None  # the latest broken version, if any
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        version = content_version(self.content_dir)
+        kb = loader.load(self.content_dir)  # raises ContentInvalid: never start on bad content
+        self._current = Snapshot(kb, Renderer(self.env, kb), version)
+
+    @property
+    def current(self) -> Snapshot:
+        return self._current
+
+    def reload(self) -> ReloadResult:
+        """Load the folder again; serve it if valid, otherwise keep the last good version."""
+        with self._lock:
+            version = content_version(self.content_dir)
+            if version == self._current.version:
+                return ReloadResult(False, version)
+            if self.refused is not None and self.refused.version == version:
+                return self.refused  # already logged and reported
+            kb, problems = loader.check(self.content_dir)
+            errors = [p for p in problems if not p.warning]
+            if kb is None or errors:
+                return self._refuse(version, errors or problems)
+            self._current = Snapshot(kb, Renderer(self.env, kb), version)
+            self.refused = None
+            counts = ", ".join(f"{n} {k}" for k, n in kb.counts().items())
+            log.info("content version %s now serving (%s)", version[:12], counts)
+            return ReloadResult(True, version)
+
+    def _refuse(self, version: str, problems: list[Problem]) -> ReloadResult:
+        log.error("content version %s has %d problem(s); still serving version %s",
+                  version[:12], len(problems), self._current.version[:12])
+        for problem in problems:
+            log.error("content problem: %s", problem)
+        self.refused = result = ReloadResult(False, version, sorted(problems))
+        if self.on_errors is not None:
+            try:
+                self.on_errors(result.problems, version)
+            except Exception:  # reporting must never stop the watcher
+                log.exception("could not report the content problems")
+        return result
+
+    # --- watching ---------------------------------------------------------------------------
+
+    def start(self) -> LiveKnowledgeBase:
+        """Watch the folder in a daemon thread; changes are picked up within about a second."""
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._watch, name="content-watcher",
+                                            daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> LiveKnowledgeBase:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _safe_reload(self) -> None:
+        try:
+            self.reload()
+        except Exception:  # a bug in loading must not kill the watcher
+            log.exception("content reload failed")
+
+    def _watch(self) -> None:
+        try:
+            import watchfiles
+        except ImportError:  # pragma: no cover (a dependency, but polling works without it)
+            self._poll()
+            return
+        try:
+            for _changes in watchfiles.watch(
+                    self.content_dir, stop_event=self._stop, debounce=200, step=50,
+                    watch_filter=lambda _change, path: path.endswith(CONTENT_SUFFIXES),
+                    raise_interrupt=False):
+                self._safe_reload()
+        except Exception:  # e.g. inotify limits on a shared host, or the folder vanished
+            log.warning("file watching failed; polling %s every %.1f s", self.content_dir,
+                        self.poll_interval, exc_info=True)
+            self._poll()
+
+    def _poll(self) -> None:
+        seen = _stamps(self.content_dir)
+        while not self._stop.wait(self.poll_interval):
+            now = _stamps(self.content_dir)
+            if now != seen:
+                seen = now
+                self._safe_reload()
+
+
+def _stamps(content_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for path in loader.content_files(content_dir):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+__all__ = ["LiveKnowledgeBase", "Snapshot", "ReloadResult", "ContentInvalid", "content_version"]
