@@ -15,7 +15,7 @@ from . import loader
 from .answer import answer
 from .blocks import to_message
 from .errors import BotError, ContentInvalid
-from .export import to_json
+from .exports import FORMATS, render_export
 from .kb import KnowledgeBase
 from .render import Renderer
 from .schema import json_schema_text
@@ -108,19 +108,19 @@ def console(settings: Settings, as_of: str | None) -> None:
 
 
 @cli.command()
-@click.argument("fmt", type=click.Choice(["json"]))
-@click.option("--as-of", "as_of", help="Compute overdue flags as on this date.")
+@click.argument("fmt", type=click.Choice(FORMATS))
+@click.option("--as-of", "as_of", help="As on this date (YYYY-MM-DD); default today.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE.")
 @click.pass_obj
 def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None) -> None:
-    """Export the knowledge base (json)."""
+    """Export: json (everything), csv|markdown (findings tracker), ics (deadlines), html (briefing)."""
     kb = load_kb(settings.content_dir)
-    text = json.dumps(to_json(kb, parse_date(as_of, settings)), indent=2, ensure_ascii=False)
+    text = render_export(kb, fmt, parse_date(as_of, settings))
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"Wrote {output}.", err=True)
     else:
-        click.echo(text)
+        click.echo(text, nl=False)
 
 
 @cli.command()

@@ -1,0 +1,31 @@
+"""Exports for readers outside Slack: the findings tracker, the one-page briefing, the calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from ..export import to_json
+from ..kb import KnowledgeBase
+
+FORMATS = ["json", "csv", "markdown", "ics", "html"]
+
+
+def render_export(kb: KnowledgeBase, fmt: str, as_of: dt.date) -> str:
+    """The text of one export format (csv starts with a BOM for Excel)."""
+    if fmt == "json":
+        return json.dumps(to_json(kb, as_of), indent=2, ensure_ascii=False) + "\n"
+    if fmt in ("csv", "markdown"):
+        from . import tracker
+
+        t = tracker.build(kb, as_of)
+        return tracker.to_csv(t) if fmt == "csv" else tracker.to_markdown(t)
+    if fmt == "ics":
+        from .calendar import to_ics
+
+        return to_ics(kb, as_of)
+    if fmt == "html":
+        from .briefing import to_html
+
+        return to_html(kb, as_of)
+    raise ValueError(f"unknown export format {fmt!r}")

@@ -1,0 +1,95 @@
+"""The findings tracker (`export csv|markdown`): every finding once, RAG as of a date."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.exports import tracker
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    assert text.startswith("\ufeff"), "Excel needs the BOM to read UTF-8"
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def test_csv_over_shipped_content_has_every_finding_once(kb, tmp_path) -> None:
+    out = tmp_path / "tracker.csv"
+    result = CliRunner().invoke(cli, ["export", "csv", "--as-of", "2026-11-23", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = _csv_rows(out.read_bytes().decode("utf-8"))
+    assert sorted(r["Id"] for r in rows) == sorted(f.id for f in kb.findings)
+    assert list(rows[0]) == [tracker.HEADERS[c] for c in tracker.COLUMNS]
+    rec = next(r for r in rows if r["Id"] == "cle-2016-rec-01")
+    assert rec["RAG"] == "red" and rec["Deadline date"] == "2017-05-01"
+    assert int(rec["Days overdue"]) == (dt.date(2026, 11, 23) - dt.date(2017, 5, 1)).days
+    assert rec["Owner"] == "not recorded" and rec["Parts"] == "3 parts, 1 with their own deadline"
+    closed = next(r for r in rows if r["Id"] == "cle-2016-afi-03")
+    assert closed["RAG"] == "closed"
+    assert all(len(r["Finding"]) <= 121 for r in rows)
+    assert [r["Area"] for r in rows] == sorted(r["Area"] for r in rows), "grouped by area"
+
+
+def test_csv_decodes_with_utf8_sig(kb) -> None:
+    text = tracker.to_csv(tracker.build(kb, dt.date(2026, 11, 23)))
+    data = text.encode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[0][0] == "Area"
+
+
+def test_rag_on_a_fixture_with_future_deadlines(mini_kb) -> None:
+    """Before the deadline: amber inside the 30-day window, red after it."""
+    early = {r.finding.id: r for r in tracker.build(mini_kb, dt.date(2017, 3, 10)).rows}
+    assert early["tst-2016-rec-01"].rag == "amber"  # no update recorded, deadline 1 May
+    assert early["tst-2016-rec-01"].rag_reason == "no update recorded"
+    near = {r.finding.id: r for r in tracker.build(mini_kb, dt.date(2017, 4, 10)).rows}
+    assert near["tst-2016-rec-01"].rag_reason == "due within 30 days"
+    late = {r.finding.id: r for r in tracker.build(mini_kb, dt.date(2017, 5, 11)).rows}
+    assert late["tst-2016-rec-01"].rag == "red" and late["tst-2016-rec-01"].days_overdue == 10
+    assert late["tst-2016-afi-01"].deadline.date == dt.date(2017, 6, 2)
+    # a finding with no deadline and no update is on track
+    assert "tst-2021-coc-01" not in late  # 2021/22 was not yet published in 2017
+
+
+def test_as_of_reproduces_status_before_a_later_update(mini_dir) -> None:
+    from bot import loader
+
+    path = mini_dir / "2016.yaml"
+    path.write_text(path.read_text().replace(
+        "    owner: head-of-crime\n",
+        "    owner: head-of-crime\n    status: closed\n    history:\n"
+        "      - {date: \"2017-04-01\", status: in_progress}\n"
+        "      - {date: \"2017-07-01\", status: closed}\n"))
+    kb = loader.load(mini_dir, strict=True)
+    then = {r.finding.id: r for r in tracker.build(kb, dt.date(2017, 5, 1)).rows}
+    assert then["tst-2016-afi-01"].status == "in_progress"
+    assert then["tst-2016-afi-01"].last_update == dt.date(2017, 4, 1)
+    assert then["tst-2016-afi-01"].rag == "green"
+    now = {r.finding.id: r for r in tracker.build(kb, dt.date(2017, 8, 1)).rows}
+    assert now["tst-2016-afi-01"].rag == "closed"
+    before = {r.finding.id: r for r in tracker.build(kb, dt.date(2017, 3, 10)).rows}
+    assert before["tst-2016-afi-01"].status == "open"
+
+
+def test_markdown_has_grouped_tables_with_totals_and_escaped_pipes(kb) -> None:
+    result = CliRunner().invoke(cli, ["export", "markdown", "--as-of", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    md = result.output
+    assert md.startswith("# Findings tracker as of 2026-11-23")
+    assert "**Totals:** 36 findings" in md
+    assert "## Investigating crime" in md and "## Closed and superseded" in md
+    assert md.count("| cle-2016-rec-01 |") == 1
+    header = next(line for line in md.splitlines() if line.startswith("| Id |"))
+    for line in md.splitlines():
+        if line.startswith("| cle-"):
+            assert line.replace("\\|", "").count("|") == header.count("|"), line
+
+
+def test_short_text_and_markdown_escaping() -> None:
+    assert tracker.short_text("word " * 50).endswith("…")
+    assert len(tracker.short_text("word " * 50)) <= 121
+    assert tracker._md("a | b") == "a \\| b"
