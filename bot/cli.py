@@ -124,6 +124,45 @@ def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None)
 
 
 @cli.command()
+@click.argument("rev1")
+@click.argument("rev2")
+@click.option("--content-path", type=click.Path(path_type=Path), default=Path("content"),
+              show_default=True, help="The content folder inside the git repository.")
+def diff(rev1: str, rev2: str, content_path: Path) -> None:
+    """Say in words what changed in the content between two git revisions."""
+    from .diff import GitError, checkout_content, describe_changes
+
+    kbs = []
+    try:
+        for rev in (rev1, rev2):
+            with checkout_content(content_path, rev) as folder:
+                kb, problems = loader.check(folder)
+                if kb is None:
+                    raise BotError(f"the content at {rev} has errors:\n"
+                                   + "\n".join(str(p).replace(str(folder), f"{rev}:{content_path}")
+                                               for p in problems if not p.warning))
+                kbs.append(kb)
+    except GitError as exc:
+        raise BotError(f"git: {exc}") from None
+    lines = describe_changes(kbs[0], kbs[1])
+    for line in lines:
+        click.echo(f"- {line}")
+    if not lines:
+        click.echo(f"No changes to the knowledge base between {rev1} and {rev2}.")
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of content files (editors use content/schema.json)."""
+    if output:
+        output.write_text(json_schema_text(), encoding="utf-8")
+        click.echo(f"Wrote {output}.", err=True)
+    else:
+        click.echo(json_schema_text(), nl=False)
+
+
+@cli.command()
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of content files (editors use content/schema.json)."""
