@@ -173,5 +173,16 @@ def schema(output: Path | None) -> None:
         click.echo(json_schema_text(), nl=False)
 
 
+@cli.command()
+@click.option("--now", "now_text", help="Tick as at this local time (ISO, e.g. 2017-04-24T09:00).")
+@click.option("--dry-run", is_flag=True, help="Print what would be posted; no Slack, no writes.")
+@click.pass_obj
+def remind(settings: Settings, now_text: str | None, dry_run: bool) -> None:
+    """Run one reminders tick: post (or, with --dry-run, print) the digests that are due."""
+    from .reminders.command import run_remind
+
+    run_remind(settings, load_kb(settings.content_dir), now_text, dry_run, click.echo)
+
+
 def main() -> None:
     cli(prog_name="inspection-bot")

@@ -7,6 +7,7 @@ JSON Schema editors use, and a test fails when content/README.md does not mentio
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .fields import Bool, Choice, Date, Field, Id, ListOf, Number, Record, Text
@@ -171,6 +172,44 @@ OWNER = Record("owner", [
     Field("slack_usergroup", Text(nullable=True), "Slack user group id (S...)"),
 ])
 
+# --- reminders policy (content/policy.yaml; see bot/reminders/policy.py) -----------------------
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ROUTE = Record("route", [
+    Field("channel", Text(), "Slack channel id (C...) that gets the matching reminders",
+          required=True),
+    Field("area", Id(), "match findings in this area id"),
+    Field("owner", Id(), "match findings owned by this owner role id"),
+    Field("kind", Choice(FINDING_KINDS + ("pcc_response",)), "match this kind of finding"),
+], doc="send reminders that match every given key to a channel")
+
+QUIET = Record("quiet period", [
+    Field("from", Date(), "first day with no reminders, quoted ISO", required=True),
+    Field("to", Date(), "last day with no reminders, quoted ISO", required=True),
+    Field("note", Text(), "why (e.g. Christmas)"),
+], doc="dates on which no reminder is posted; what falls due goes out on the next working day")
+
+POLICY = Record("policy", [
+    Field("timezone", Text(), "IANA time zone of the digest time (default Europe/London)"),
+    Field("days", ListOf(Choice(WEEKDAYS)), "weekdays the digest may go out (default mon-fri)"),
+    Field("time", Text(pattern=TIME_RE, pattern_doc="write a quoted 24-hour time such as \"09:00\""),
+          "digest time, quoted \"HH:MM\" (default \"09:00\")"),
+    Field("bank_holidays", Choice(("england-and-wales", "none")),
+          "skip England and Wales bank holidays (default) or none"),
+    Field("lead_times", ListOf(Number(integer=True, minimum=1)),
+          "days before a deadline to remind (default 30, 14, 7, 1)"),
+    Field("on_the_day", Bool(), "remind on the deadline day itself (default true)"),
+    Field("overdue_every_days", Number(integer=True, minimum=0),
+          "days between overdue nags; 0 for none (default 7)"),
+    Field("pcc_response_days", Number(integer=True, minimum=0),
+          "days after publication the PCC must respond (statutory 56); 0 for none"),
+    Field("default_channel", Text(), "channel id that gets every reminder no route takes",
+          required=True),
+    Field("direct_messages", Bool(), "also message owners who have a slack_user (default false)"),
+    Field("routes", ListOf(ROUTE), "routing by area, owner or kind; every matching route gets it"),
+    Field("quiet_periods", ListOf(QUIET), "date ranges with no reminders"),
+], doc="when and where the bot posts deadline reminders")
+
 FILE = Record("content file", [
     Field("forces", ListOf(FORCE), "forces"),
     Field("documents", ListOf(DOCUMENT), "source documents"),
@@ -181,10 +220,11 @@ FILE = Record("content file", [
     Field("findings", ListOf(FINDING), "the inspection's findings"),
     Field("figures", ListOf(FIGURE), "the inspection's figures"),
     Field("responses", ListOf(RESPONSE), "responses to an inspection"),
+    Field("policy", POLICY, "the reminders policy (content/policy.yaml only)"),
 ], doc="One file of the inspection briefing bot's knowledge base")
 
 ALL_RECORDS = (FILE, FORCE, DOCUMENT, AREA, OWNER, INSPECTION, JUDGMENT, FINDING, PART, DEADLINE,
-               HISTORY, EVIDENCE, LINKS, FIGURE, RESPONSE, SOURCE)
+               HISTORY, EVIDENCE, LINKS, FIGURE, RESPONSE, SOURCE, POLICY, ROUTE, QUIET)
 
 
 def json_schema() -> dict[str, Any]:

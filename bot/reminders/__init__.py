@@ -1,0 +1,1 @@
+"""Deadline reminders and digests: policy, what is due, the ledger, delivery and the clock."""

@@ -1,0 +1,84 @@
+"""The clock: APScheduler 3.x only says *when*. A cron tick on the policy's days at its time in
+its time zone (DST handled by the trigger), the working-day check inside the job (bank holidays
+and quiet periods), a catch-up tick at start. Jobs are rebuilt from the policy on every reload
+and live in memory only: the ledger, not a job store, remembers what was sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from .policy import Policy
+
+log = logging.getLogger(__name__)
+JOB_ID = "reminders-digest"
+CATCH_UP_ID = "reminders-catch-up"
+
+
+def trigger(policy: Policy) -> CronTrigger:
+    hour, minute = policy.hour_minute
+    return CronTrigger(day_of_week=",".join(policy.days), hour=hour, minute=minute,
+                       timezone=policy.tz)
+
+
+class Clock:
+    """`tick(now)` is called on each due working day; `alert(text)` on job errors/misfires."""
+
+    def __init__(self, policy: Policy, tick: Callable[[dt.datetime], object],
+                 alert: Callable[[str], None] | None = None,
+                 scheduler: BackgroundScheduler | None = None):
+        self.policy = policy
+        self.tick = tick
+        self.alert = alert or (lambda text: None)
+        self.scheduler = scheduler or BackgroundScheduler(timezone=policy.tz)
+        self.scheduler.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+
+    def start(self) -> None:
+        self.rebuild(self.policy)
+        self.scheduler.add_job(self._catch_up, id=CATCH_UP_ID, replace_existing=True,
+                               next_run_time=dt.datetime.now(self.policy.tz))
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def rebuild(self, policy: Policy) -> None:
+        """Replace the jobs from a (re)loaded policy."""
+        self.policy = policy
+        self.scheduler.add_job(self._cron, trigger(policy), id=JOB_ID, replace_existing=True,
+                               coalesce=True, max_instances=1, misfire_grace_time=3600)
+
+    def should_tick(self, now: dt.datetime, *, catch_up: bool = False) -> bool:
+        local = now.astimezone(self.policy.tz)
+        if not self.policy.is_working_day(local.date()):
+            return False
+        return not catch_up or (local.hour, local.minute) >= self.policy.hour_minute
+
+    def _cron(self) -> None:
+        now = dt.datetime.now(self.policy.tz)
+        if self.should_tick(now):
+            self.tick(now)
+        else:
+            log.info("reminders: %s is not a working day; no tick", now.date())
+
+    def _catch_up(self) -> None:
+        now = dt.datetime.now(self.policy.tz)
+        if self.should_tick(now, catch_up=True):
+            self.tick(now)
+
+    def _on_event(self, event: JobExecutionEvent) -> None:
+        if event.code == EVENT_JOB_MISSED:
+            text = f"Reminder job {event.job_id} missed its run at {event.scheduled_run_time}."
+        else:
+            text = f"Reminder job {event.job_id} failed: {event.exception!r}"
+        log.error(text)
+        try:
+            self.alert(text)
+        except Exception:  # noqa: BLE001 - an alert must never take the scheduler down
+            log.exception("could not send the reminders alert")

@@ -1,0 +1,82 @@
+"""`inspection-bot remind`: one tick from the command line, printing exactly what it posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import inspect
+
+from ..errors import BotError
+from ..kb import KnowledgeBase
+from ..settings import Settings
+from .due import LedgerState, Post, due_posts
+from .ledger import Ledger
+from .policy import Policy, PolicyInvalid, load_policy
+from .sender import make_client, render
+
+
+def parse_now(text: str | None, policy: Policy) -> dt.datetime:
+    if not text:
+        return dt.datetime.now(policy.tz)
+    try:
+        now = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise BotError(f"--now '{text}' is not an ISO date-time such as 2017-04-24T09:00.") from None
+    return now if now.tzinfo else now.replace(tzinfo=policy.tz)
+
+
+def policy_for(settings: Settings, kb: KnowledgeBase) -> Policy:
+    try:
+        return load_policy(settings.content_dir, kb)
+    except PolicyInvalid as exc:
+        raise BotError(f"the reminders policy has errors:\n{exc.message}") from None
+
+
+def read_only_state(settings: Settings) -> LedgerState:
+    """The ledger's state if there is a ledger; never creates one."""
+    if not settings.database_url and not (settings.data_dir / "inspection-bot.sqlite3").exists():
+        return LedgerState()
+    ledger = Ledger(settings.db_url)
+    if not inspect(ledger.engine).has_table("reminder_ledger"):
+        return LedgerState()
+    return ledger.state()
+
+
+def describe(kb: KnowledgeBase, post: Post) -> str:
+    payload = render(kb, post)
+    body = "\n".join(b["text"]["text"] for b in payload["blocks"] if b["type"] == "section")
+    return f"→ {post.destination}: {len(post.items)} reminder(s)\n{body}\n"
+
+
+def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_run: bool,
+               echo: Callable[[str], None]) -> None:
+    policy = policy_for(settings, kb)
+    now = parse_now(now_text, policy)
+    day = now.astimezone(policy.tz).date()
+    if not policy.is_working_day(day):
+        echo(f"Note: {day} is not a working day under the policy; the scheduler would not "
+             "tick today. Running anyway.")
+    if dry_run:
+        posts = due_posts(kb, policy, read_only_state(settings), now)
+        echo(f"Dry run for {now.isoformat()}: {len(posts)} digest(s) would be posted.")
+        for post in posts:
+            echo(describe(kb, post))
+        return
+    if not settings.slack_bot_token:
+        raise BotError("SLACK_BOT_TOKEN is not set (use --dry-run to see the plan without it).")
+    from .sender import Sender
+    from .tick import run_tick
+
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ledger = Ledger(settings.db_url).create()
+    sender = Sender(make_client(settings.slack_bot_token, settings.slack_api_url), ledger, kb,
+                    maintainers_channel=settings.maintainers_channel)
+    result = run_tick(kb, policy, ledger, sender, now, force=True)
+    for post, outcome in zip(result.posts, result.outcomes):
+        echo(describe(kb, post))
+        state = f"posted (ts {outcome.ts})" if outcome.sent else (
+            f"FAILED: {outcome.error}" if outcome.failed else "already claimed elsewhere")
+        echo(f"  {post.destination}: {state}")
+    echo(f"{result.sent} reminder(s) posted in {len(result.posts)} digest(s).")

@@ -1,0 +1,152 @@
+"""What is due: a pure function of the knowledge base, the policy, the ledger's state and `now`.
+
+Each deadline has milestones: lead times before it, the day itself, then an overdue nag every
+`overdue_every_days`. On a tick only the *latest* milestone whose day has come counts: after
+downtime the missed ones fold into it (one line, never a burst), and one already in the ledger
+is not sent again. The ledger key carries the deadline date as its version, so a moved deadline
+re-arms its reminders; the line then shows the date it moved from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from ..kb import KnowledgeBase
+from .policy import Policy
+
+PCC_KIND = "pcc_response"
+
+
+@dataclass(frozen=True, order=True)
+class Key:
+    """One ledger row: a reminder for one item, milestone, deadline version and destination."""
+
+    item: str
+    milestone: str
+    version: str  # the deadline date, ISO: a moved deadline is a new version
+    destination: str
+
+    def __str__(self) -> str:
+        return "|".join((self.item, self.milestone, self.version, self.destination))
+
+    @classmethod
+    def parse(cls, text: str) -> Key:
+        item, milestone, version, destination = text.split("|")
+        return cls(item, milestone, version, destination)
+
+
+@dataclass(frozen=True)
+class LedgerState:
+    """What the ledger says, as the pure function needs it."""
+
+    taken: frozenset[Key] = frozenset()  # sent or pending (failed rows are not taken)
+    # (item, destination) -> deadline versions sent for it, oldest first
+    versions: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Deadlined:
+    """Something with a deadline the policy reminds about: a finding, a part, a PCC response."""
+
+    item_id: str
+    finding_id: str | None
+    kind: str
+    area: str | None
+    owner: str | None
+    text: str
+    phrase: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class DueItem:
+    key: Key
+    what: Deadlined
+    milestone_day: dt.date
+    days_left: int  # negative when overdue
+    previous_date: dt.date | None  # the deadline was moved from this date
+    late: bool  # the milestone's day passed while no tick ran (caught up)
+
+
+@dataclass(frozen=True)
+class Post:
+    """One digest message: everything due for one destination on one tick."""
+
+    destination: str
+    day: dt.date
+    items: tuple[DueItem, ...]
+
+    @property
+    def keys(self) -> list[Key]:
+        return [i.key for i in self.items]
+
+
+def deadlined(kb: KnowledgeBase, policy: Policy) -> Iterator[Deadlined]:
+    """Every live dated deadline, plus the statutory PCC response to each published inspection."""
+    for f in kb.findings:
+        if not f.is_live:
+            continue
+        for item_id, d in f.deadlines:
+            if d.date is not None:
+                yield Deadlined(item_id, f.id, f.kind, f.area, f.owner, f.text, d.phrase, d.date)
+    if policy.pcc_response_days:
+        answered = {r.inspection for r in kb.responses if r.by == "pcc"}
+        for insp in kb.inspections:
+            if insp.published is None or insp.id in answered:
+                continue
+            n = policy.pcc_response_days
+            yield Deadlined(f"{insp.id}-pcc-response", None, PCC_KIND, None, None,
+                            f"The PCC's response to {insp.title} ({n} days after publication)",
+                            f"statutory: {n} days after publication",
+                            insp.published + dt.timedelta(days=n))
+
+
+def milestone(deadline: dt.date, today: dt.date, policy: Policy) -> tuple[str, dt.date] | None:
+    """The latest milestone whose day is today or earlier, or None if none has come yet."""
+    best: tuple[str, dt.date] | None = None
+    candidates = [(f"lead-{n}", deadline - dt.timedelta(days=n)) for n in policy.lead_times]
+    if policy.on_the_day:
+        candidates.append(("day", deadline))
+    every = policy.overdue_every_days
+    if every and today > deadline:
+        k = (today - deadline).days // every
+        if k >= 1:
+            candidates.append((f"overdue-{k}", deadline + dt.timedelta(days=k * every)))
+    for name, day in candidates:
+        if day <= today and (best is None or day > best[1]):
+            best = (name, day)
+    return best
+
+
+def destinations(kb: KnowledgeBase, policy: Policy, what: Deadlined) -> list[str]:
+    out = policy.destinations(what.area, what.owner, what.kind)
+    owner = kb.owner(what.owner)
+    if policy.direct_messages and owner is not None and owner.slack_user:
+        out.append(owner.slack_user)
+    return out
+
+
+def due_posts(kb: KnowledgeBase, policy: Policy, state: LedgerState,
+              now: dt.datetime) -> list[Post]:
+    """Everything due at `now`, one Post per destination (sorted by destination)."""
+    today = now.astimezone(policy.tz).date() if now.tzinfo else now.date()
+    by_dest: dict[str, list[DueItem]] = {}
+    for what in deadlined(kb, policy):
+        ms = milestone(what.date, today, policy)
+        if ms is None:
+            continue
+        name, day = ms
+        version = what.date.isoformat()
+        for dest in destinations(kb, policy, what):
+            key = Key(what.item_id, name, version, dest)
+            if key in state.taken:
+                continue
+            older = [v for v in state.versions.get((what.item_id, dest), ()) if v != version]
+            previous = dt.date.fromisoformat(older[-1]) if older else None
+            late = day < today
+            by_dest.setdefault(dest, []).append(DueItem(
+                key, what, day, (what.date - today).days, previous, late))
+    return [Post(dest, today, tuple(sorted(items, key=lambda i: (i.what.date, i.what.item_id))))
+            for dest, items in sorted(by_dest.items())]

@@ -1,0 +1,172 @@
+"""The reminders policy: when and where the bot posts, read from content/policy.yaml.
+
+The file is checked by the same declarations as the content (bot/schema.py POLICY), so a
+mistake is reported as `file:line:col: path: message`. Checks that need the knowledge base
+(an area or owner a route names) or the clock (a time zone name) are done here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from ..errors import ContentInvalid, Problem
+from ..fields import Checker, Invalid, LDict
+from ..kb import KnowledgeBase
+from ..loader import display_path
+from ..schema import FILE, WEEKDAYS
+from ..yamlfile import YamlSyntaxError, read_file
+
+POLICY_FILE = "policy.yaml"
+DEFAULT_CHANNEL = "C0DIGEST"  # a placeholder: replace it with the real channel id
+
+
+@dataclass(frozen=True)
+class Route:
+    channel: str
+    area: str | None = None
+    owner: str | None = None
+    kind: str | None = None
+
+    def matches(self, area: str | None, owner: str | None, kind: str) -> bool:
+        return ((self.area is None or self.area == area)
+                and (self.owner is None or self.owner == owner)
+                and (self.kind is None or self.kind == kind))
+
+
+@dataclass(frozen=True)
+class Quiet:
+    start: dt.date
+    end: dt.date
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    default_channel: str = DEFAULT_CHANNEL
+    timezone: str = "Europe/London"
+    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    time: str = "09:00"
+    bank_holidays: str = "england-and-wales"
+    lead_times: tuple[int, ...] = (30, 14, 7, 1)
+    on_the_day: bool = True
+    overdue_every_days: int = 7
+    pcc_response_days: int = 56
+    direct_messages: bool = False
+    routes: tuple[Route, ...] = ()
+    quiet_periods: tuple[Quiet, ...] = ()
+    _holidays: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        h, m = self.time.split(":")
+        return int(h), int(m)
+
+    def is_bank_holiday(self, day: dt.date) -> bool:
+        if self.bank_holidays == "none":
+            return False
+        if day.year not in self._holidays:
+            self._holidays[day.year] = holidays.UK(subdiv="ENG", years=day.year)
+        return day in self._holidays[day.year]
+
+    def is_quiet(self, day: dt.date) -> bool:
+        return any(q.start <= day <= q.end for q in self.quiet_periods)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """A day the digest may go out: a policy weekday, not a bank holiday, not quiet."""
+        return (WEEKDAYS[day.weekday()] in self.days and not self.is_bank_holiday(day)
+                and not self.is_quiet(day))
+
+    def destinations(self, area: str | None, owner: str | None, kind: str) -> list[str]:
+        """Channels for an item: every matching route, else the default channel."""
+        out = [r.channel for r in self.routes if r.matches(area, owner, kind)]
+        return list(dict.fromkeys(out)) or [self.default_channel]
+
+
+class PolicyInvalid(ContentInvalid):
+    pass
+
+
+def _problem(d: LDict, key: str, path: str, message: str, hint: str = "") -> Problem:
+    m = d.key_marks.get(key, d.mark)
+    return Problem(m.file, m.line, m.column, path, message, hint)
+
+
+def build(d: LDict, kb: KnowledgeBase | None, path: str = "policy") -> tuple[Policy, list[Problem]]:
+    problems: list[Problem] = []
+    kw: dict = {}
+    for key in ("default_channel", "timezone", "time", "bank_holidays", "on_the_day",
+                "overdue_every_days", "pcc_response_days", "direct_messages"):
+        if key in d:
+            kw[key] = d[key]
+    if "days" in d:
+        kw["days"] = tuple(d["days"])
+        if not kw["days"]:
+            problems.append(_problem(d, "days", f"{path}.days", "no digest day is listed."))
+    if "lead_times" in d:
+        kw["lead_times"] = tuple(sorted(set(d["lead_times"]), reverse=True))
+    if "timezone" in d:
+        try:
+            ZoneInfo(d["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(_problem(d, "timezone", f"{path}.timezone",
+                                     f"'{d['timezone']}' is not a time zone.",
+                                     "Write an IANA name such as Europe/London."))
+            kw.pop("timezone")
+    routes = []
+    for i, r in enumerate(d.get("routes") or []):
+        if "channel" not in r:
+            continue
+        for key, kind in (("area", "area"), ("owner", "owner")):
+            if kb is not None and key in r and r[key] not in kb.index[kind]:
+                problems.append(_problem(r, key, f"{path}.routes[{i}].{key}",
+                                         f"unknown {kind} '{r[key]}'.",
+                                         f"Use an id from {kind}s in the content."))
+        routes.append(Route(r["channel"], r.get("area"), r.get("owner"), r.get("kind")))
+    kw["routes"] = tuple(routes)
+    quiet = []
+    for i, q in enumerate(d.get("quiet_periods") or []):
+        if "from" in q and "to" in q:
+            if q["from"] > q["to"]:
+                problems.append(_problem(q, "to", f"{path}.quiet_periods[{i}].to",
+                                         "ends before it starts."))
+            quiet.append(Quiet(q["from"], q["to"], q.get("note")))
+    kw["quiet_periods"] = tuple(quiet)
+    return Policy(**kw), problems
+
+
+def load_policy(content_dir: Path | str, kb: KnowledgeBase | None = None) -> Policy:
+    """The policy in CONTENT/policy.yaml (defaults when there is none); PolicyInvalid lists
+    every problem as file:line:col."""
+    path = Path(content_dir) / POLICY_FILE
+    if not path.exists():
+        return Policy()
+    shown = display_path(path)
+    try:
+        node = read_file(path, shown)
+    except YamlSyntaxError as exc:
+        raise PolicyInvalid([Problem(exc.mark.file, exc.mark.line, exc.mark.column, "",
+                                     exc.message)]) from None
+    ck = Checker(shown)
+    problems: list[Problem] = []
+    policy = Policy()
+    try:
+        data = FILE.check(node, "", ck) if node is not None else LDict()
+        if "policy" not in data and not ck.problems:
+            ck.problems.append(Problem(shown, 1, 1, "", "no 'policy:' mapping in the file."))
+        elif "policy" in data:
+            policy, problems = build(data["policy"], kb)
+    except Invalid:
+        pass
+    errors = sorted([p for p in ck.problems if not p.warning] + problems)
+    if errors:
+        raise PolicyInvalid(errors)
+    return policy

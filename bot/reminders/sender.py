@@ -1,0 +1,160 @@
+"""Delivery: render a Post, claim its keys, post it, confirm; settle claims left by a crash.
+
+slack_sdk retries 429 (honouring Retry-After) and 500/503 itself. A channel the bot cannot post
+to (channel_not_found, not_in_channel, is_archived) marks the keys failed, logs a clear line and
+alerts the maintainers' channel; the next tick tries again. A post whose outcome is unknown (a
+timeout) stays pending and is reconciled from conversations.history on the next tick.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
+
+from ..blocks import paginate, to_message
+from ..kb import KnowledgeBase
+from ..render import Rendered, split_chunks
+from ..templating import build_env
+from .due import Key, Post
+from .ledger import Ledger
+
+log = logging.getLogger(__name__)
+EVENT_TYPE = "inspection_reminder"
+CHANNEL_FAULTS = ("channel_not_found", "not_in_channel", "is_archived")
+
+
+def make_client(token: str, base_url: str, retries: int = 3) -> WebClient:
+    return WebClient(token=token, base_url=base_url, retry_handlers=[
+        RateLimitErrorRetryHandler(max_retry_count=retries),
+        ServerErrorRetryHandler(max_retry_count=retries)])
+
+
+def render(kb: KnowledgeBase, post: Post, env=None) -> dict[str, Any]:
+    """The chat.postMessage arguments (without channel) for a post: one message, one page."""
+    env = env or build_env()
+    template = env.get_template("reminder.md.j2")
+    shown = len(post.items)
+    while True:
+        text = template.render(post=post, shown=shown, area_name=kb.area_name)
+        rendered = Rendered(f"{len(post.items)} deadline reminder(s) for "
+                            f"{post.day.isoformat()}", split_chunks(text), listing=True)
+        if shown <= 1 or len(paginate(rendered)) == 1:
+            break
+        shown = max(1, shown * 3 // 4)
+    payload = to_message(rendered, response_type="in_channel", share_button=False)
+    return {"text": payload["text"], "blocks": payload["blocks"],
+            "metadata": {"event_type": EVENT_TYPE,
+                         "event_payload": {"keys": [str(k) for k in post.keys]}}}
+
+
+@dataclass
+class Outcome:
+    destination: str
+    sent: list[Key] = field(default_factory=list)
+    failed: list[Key] = field(default_factory=list)
+    skipped: list[Key] = field(default_factory=list)  # claimed elsewhere already
+    ts: str | None = None
+    error: str | None = None
+
+
+class Sender:
+    def __init__(self, client: WebClient, ledger: Ledger, kb: KnowledgeBase, *,
+                 maintainers_channel: str | None = None):
+        self.client, self.ledger, self.kb = client, ledger, kb
+        self.maintainers_channel = maintainers_channel
+        self.env = build_env()
+
+    def channel_for(self, destination: str) -> str:
+        """A user id (U..., W...) is reached through its direct-message channel."""
+        if destination[:1] in ("U", "W"):
+            return self.client.conversations_open(users=destination)["channel"]["id"]
+        return destination
+
+    def send(self, post: Post) -> Outcome:
+        out = Outcome(post.destination)
+        won = self.ledger.claim(post.keys, post.destination)
+        out.skipped = [k for k in post.keys if k not in won]
+        if not won:
+            return out
+        mine = Post(post.destination, post.day, tuple(i for i in post.items if i.key in won))
+        try:
+            channel = self.channel_for(post.destination)
+            resp = self.client.chat_postMessage(channel=channel, **render(self.kb, mine, self.env))
+        except SlackApiError as exc:
+            return self._failed(out, won, exc.response.get("error") or str(exc))
+        self.ledger.confirm(won, resp["channel"], resp["ts"])
+        out.sent, out.ts = won, resp["ts"]
+        log.info("posted %d reminder(s) to %s (ts %s)", len(won), post.destination, resp["ts"])
+        return out
+
+    def _failed(self, out: Outcome, keys: list[Key], error: str) -> Outcome:
+        self.ledger.fail(keys, error)
+        out.failed, out.error = keys, error
+        hint = (" Invite the bot to the channel or fix the channel id in content/policy.yaml."
+                if error in CHANNEL_FAULTS else "")
+        line = (f"Reminders to {out.destination} failed ({error}): {len(keys)} reminder(s) "
+                f"will be retried on the next tick.{hint}")
+        log.error(line)
+        self.alert(line)
+        return out
+
+    def alert(self, text: str) -> None:
+        if not self.maintainers_channel:
+            return
+        try:
+            self.client.chat_postMessage(channel=self.maintainers_channel,
+                                         text=f":warning: {text}")
+        except SlackApiError as exc:
+            log.error("could not alert the maintainers' channel %s: %s",
+                      self.maintainers_channel, exc.response.get("error"))
+
+    def reconcile(self) -> tuple[list[Key], list[Key]]:
+        """Settle pending claims from the channels: confirm those whose message is there,
+        release the others for re-posting. Returns (confirmed, released)."""
+        confirmed, released = [], []
+        by_channel: dict[str, list] = {}
+        for row in self.ledger.rows("pending"):
+            by_channel.setdefault(row.channel or row.key.destination, []).append(row)
+        for channel, rows in by_channel.items():
+            oldest = min(r.created_at for r in rows)
+            if oldest.tzinfo is None:
+                oldest = oldest.replace(tzinfo=dt.UTC)
+            try:
+                found = self._posted_keys(self.channel_for(channel), oldest.timestamp() - 300)
+            except SlackApiError as exc:
+                log.error("cannot reconcile reminders in %s: %s", channel,
+                          exc.response.get("error"))
+                continue
+            for r in rows:
+                if str(r.key) in found:
+                    self.ledger.confirm([r.key], channel, found[str(r.key)])
+                    confirmed.append(r.key)
+                else:
+                    self.ledger.release([r.key])
+                    released.append(r.key)
+        if confirmed or released:
+            log.warning("reconciled pending reminders: %d found posted, %d released",
+                        len(confirmed), len(released))
+        return confirmed, released
+
+    def _posted_keys(self, channel: str, oldest: float) -> dict[str, str]:
+        found: dict[str, str] = {}
+        cursor = None
+        while True:
+            resp = self.client.conversations_history(
+                channel=channel, oldest=f"{max(oldest, 0):.6f}", include_all_metadata=True,
+                limit=200, cursor=cursor)
+            for m in resp.get("messages", []):
+                meta = m.get("metadata") or {}
+                if meta.get("event_type") == EVENT_TYPE:
+                    for k in meta.get("event_payload", {}).get("keys", []):
+                        found[k] = m["ts"]
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return found
