@@ -50,4 +50,5 @@ def test_every_template_is_used() -> None:
     used = set(TEMPLATE_FOR.values()) | set(ITEM_TEMPLATES.values()) | {"_macros.md.j2", "reminder.md.j2",
                                                                          "error.md.j2"}
     on_disk = {p.name for p in (ROOT / "templates").glob("*.j2")}
+    used |= {"briefing.html.j2"}  # HTML, rendered by bot/exports/briefing.py
     assert on_disk - used <= {"home.md.j2"}, on_disk - used
