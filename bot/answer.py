@@ -35,6 +35,8 @@ def run_query(kb: KnowledgeBase, q: Query, as_of: dt.date) -> Any:
         return queries.show(kb, q.words, as_of)
     if q.command == "search":
         return queries.search(kb, q.words)
+    if q.command == "calendar":
+        return queries.calendar(kb, as_of)
     if q.command == "digest":
         return queries.digest(kb, as_of)
     if q.command == "responses":

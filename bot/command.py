@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "search": "search", "find": "search",
     "digest": "digest",
     "responses": "responses", "response": "responses",
+    "calendar": "calendar", "ics": "calendar", "outlook": "calendar",
 }
 CANONICAL = sorted(set(COMMANDS.values()))
 

@@ -15,6 +15,7 @@ from .model import Finding, Inspection
 from .results import (
     AreaResult,
     AreaRow,
+    CalendarResult,
     DeadlineRow,
     DigestResult,
     FigureRow,
@@ -174,6 +175,13 @@ def digest(kb: KnowledgeBase, as_of: dt.date, window: int = 14) -> DigestResult:
     du = due(kb, as_of, window)
     assert isinstance(od, FindingsResult) and isinstance(du, FindingsResult)
     return DigestResult(as_of, od, du)
+
+
+def calendar(kb: KnowledgeBase, as_of: dt.date, limit: int = 5) -> CalendarResult:
+    rows = [r for f in kb.findings for r in _deadline_rows(kb, f, as_of) if r.deadline.date]
+    upcoming = sorted((r for r in rows if r.days is not None and r.days <= 0 and r.finding.is_live),
+                      key=lambda r: (r.deadline.date, r.item_id))
+    return CalendarResult(as_of, upcoming[:limit], len(rows))
 
 
 # --- figures ------------------------------------------------------------------------------------

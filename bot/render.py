@@ -13,6 +13,7 @@ from .kb import KnowledgeBase
 from .model import SourceRef
 from .results import (
     AreaResult,
+    CalendarResult,
     DigestResult,
     FiguresResult,
     FindingsResult,
@@ -55,6 +56,7 @@ TEMPLATE_FOR: dict[type, str] = {
     HelpResult: "help.md.j2",
     NotFound: "notfound.md.j2",
     ResponsesResult: "responses.md.j2",
+    CalendarResult: "calendar.md.j2",
 }
 ITEM_TEMPLATES = {"finding": "finding.md.j2", "part": "finding.md.j2",
                   "judgment": "judgment.md.j2", "figure": "figure.md.j2",
@@ -165,6 +167,8 @@ def summary(result: Any) -> str:
         return f"Inspection digest {result.as_of.isoformat()}"
     if isinstance(result, NotFound):
         return result.message
+    if isinstance(result, CalendarResult):
+        return "Subscribe to inspection deadlines in your calendar"
     if isinstance(result, ResponsesResult):
         return f"Responses to {result.inspection.title}"
     return "How to use /inspection"

@@ -134,3 +134,12 @@ class NotFound:
 class ResponsesResult:
     inspection: Inspection
     responses: list[Response]
+
+
+@dataclass(frozen=True)
+class CalendarResult:
+    """How to subscribe to the deadlines feed, and the next dated deadlines in it."""
+
+    as_of: dt.date
+    upcoming: list[DeadlineRow]
+    total: int

@@ -140,3 +140,9 @@ def test_ask_bad_date_is_a_clean_error() -> None:
     result = CliRunner().invoke(cli, ["ask", "overdue", "--as-of", "yesterday"])
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "is not a date in the form YYYY-MM-DD" in result.output
+
+
+def test_calendar_explains_subscribing_without_leaking_a_token(kb, renderer) -> None:
+    text = ask(kb, renderer, "calendar", dt.date(2017, 4, 24))
+    assert "Subscribe from web" in text and "calendar.ics?token=" in text
+    assert "*cle-2016-rec-01*" in text  # the next dated deadline on that date
