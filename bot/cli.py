@@ -163,14 +163,22 @@ def schema(output: Path | None) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE.")
-def schema(output: Path | None) -> None:
-    """Print the JSON Schema of content files (editors use content/schema.json)."""
-    if output:
-        output.write_text(json_schema_text(), encoding="utf-8")
-        click.echo(f"Wrote {output}.", err=True)
-    else:
-        click.echo(json_schema_text(), nl=False)
+@click.option("--http", "use_http", is_flag=True,
+              help="Serve POST /slack/events and GET /healthz over HTTP (default when "
+                   "SLACK_APP_TOKEN is not set).")
+@click.option("--host", envvar="HOST", default="0.0.0.0", show_default=True,
+              help="Interface for --http ($HOST).")
+@click.option("--port", envvar="PORT", type=int, default=3000, show_default=True,
+              help="Port for --http ($PORT).")
+@click.option("--log-level", envvar="LOG_LEVEL", default="INFO", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+              help="Logging detail ($LOG_LEVEL).")
+@click.pass_obj
+def serve(settings: Settings, use_http: bool, host: str, port: int, log_level: str) -> None:
+    """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else (or with --http) HTTP."""
+    from .server import run_server
+
+    run_server(settings, use_http=use_http, host=host, port=port, log_level=log_level)
 
 
 @cli.command()

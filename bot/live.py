@@ -78,6 +78,7 @@ class LiveKnowledgeBase:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._seen = _stamps(self.content_dir)  # before loading: a later edit is noticed
         version = content_version(self.content_dir)
         kb = loader.load(self.content_dir)  # raises ContentInvalid: never start on bad content
         self._current = Snapshot(kb, Renderer(self.env, kb), version)
@@ -147,28 +148,34 @@ class LiveKnowledgeBase:
             log.exception("content reload failed")
 
     def _watch(self) -> None:
+        """File events for speed, plus a scan of file times and sizes every `poll_interval`
+        as a safety net: it catches an edit made before the watcher was ready, and file
+        systems that send no events (some container bind mounts)."""
         try:
             import watchfiles
         except ImportError:  # pragma: no cover (a dependency, but polling works without it)
             self._poll()
             return
         try:
-            for _changes in watchfiles.watch(
+            for changes in watchfiles.watch(
                     self.content_dir, stop_event=self._stop, debounce=200, step=50,
                     watch_filter=lambda _change, path: path.endswith(CONTENT_SUFFIXES),
-                    raise_interrupt=False):
-                self._safe_reload()
+                    rust_timeout=max(100, int(self.poll_interval * 1000)),
+                    yield_on_timeout=True, raise_interrupt=False):
+                stamps = _stamps(self.content_dir)
+                if changes or stamps != self._seen:
+                    self._seen = stamps
+                    self._safe_reload()
         except Exception:  # e.g. inotify limits on a shared host, or the folder vanished
             log.warning("file watching failed; polling %s every %.1f s", self.content_dir,
                         self.poll_interval, exc_info=True)
             self._poll()
 
     def _poll(self) -> None:
-        seen = _stamps(self.content_dir)
         while not self._stop.wait(self.poll_interval):
-            now = _stamps(self.content_dir)
-            if now != seen:
-                seen = now
+            stamps = _stamps(self.content_dir)
+            if stamps != self._seen:
+                self._seen = stamps
                 self._safe_reload()
 
 

@@ -64,3 +64,32 @@ def content_copy(tmp_path: Path) -> Path:
 
 
 TODAY = dt.date(2026, 11, 23)
+
+
+# --- the Slack app over real HTTP (tests/slack_harness.py) --------------------------------------
+
+@pytest.fixture
+def emulator():
+    """The loopback Slack Web API emulator, fresh for each test."""
+    from slack_emulator import SlackEmulator
+
+    with SlackEmulator() as slack:
+        yield slack
+
+
+@pytest.fixture(scope="session")
+def live_shipped():
+    """The shipped content as the running bot holds it (not watched: nothing edits it)."""
+    from bot.live import LiveKnowledgeBase
+
+    return LiveKnowledgeBase(CONTENT)
+
+
+@pytest.fixture
+def bot(emulator, live_shipped):
+    """The Bolt app behind waitress on 127.0.0.1:0, its WebClient pointed at the emulator,
+    answering over the shipped content as on TODAY."""
+    from slack_harness import running_bot
+
+    with running_bot(emulator, live_shipped, today=TODAY) as running:
+        yield running

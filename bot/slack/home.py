@@ -1,0 +1,61 @@
+"""The App Home tab: a dashboard published with views.publish when a person opens it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from .. import dashboard
+from ..blocks import split_text
+from ..render import split_chunks
+from ..templating import long_date
+from .failures import guarded
+from .services import Services
+
+MAX_HOME_BLOCKS = 100  # App Home and modals allow 100 blocks (messages 50)
+MORE = "_…more than fits here: ask `/inspection judgments latest` or `/inspection overdue`._"
+
+
+def home_view(services: Services) -> dict[str, Any]:
+    """The home tab view for today, within App Home's limits."""
+    snap = services.kb.current
+    as_of = services.today()
+    data = dashboard.build(snap.kb, as_of)
+    text = snap.renderer.env.get_template("home.md.j2").render(d=data,
+                                                             area_name=snap.kb.area_name)
+    footer = {"type": "context", "elements": [{"type": "mrkdwn", "text": (
+        f"As of {long_date(as_of)} · content version `{snap.version[:12]}` · "
+        "type `/inspection help` in any channel for more")}]}
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Inspection dashboard"}}]
+    room = MAX_HOME_BLOCKS - 1  # leave the footer its place
+    sections = [part for chunk in split_chunks(text) for part in split_text(chunk.text)]
+    for n, part in enumerate(sections):
+        heading = n > 0 and part.startswith("*")
+        if len(blocks) + (2 if heading else 1) > room - 1:  # keep one for the note below
+            blocks.append(_section(MORE))
+            break
+        if heading:
+            blocks.append({"type": "divider"})
+        blocks.append(_section(part))
+    blocks.append(footer)
+    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def register(app: App, services: Services) -> None:
+    def _ack(ack: Ack) -> None:
+        ack()
+
+    @guarded
+    def publish(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return  # the Messages tab
+        client.views_publish(user_id=event["user"], view=home_view(services))
+
+    app.event("app_home_opened")(ack=_ack, lazy=[publish])

@@ -1,0 +1,153 @@
+"""What the listeners share: settings, the live knowledge base, the date, a worker pool; and
+the one way every listener turns slash-command text into a Slack message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..answer import answer
+from ..blocks import MAX_BLOCKS, paginate, to_message
+from ..live import ReloadResult, Snapshot
+from ..render import Rendered
+from ..settings import Settings
+from ..templating import slack_escape
+
+USER_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+
+
+class KnowledgeBaseHolder(Protocol):
+    """bot.live.LiveKnowledgeBase, or anything else giving a consistent snapshot."""
+
+    @property
+    def current(self) -> Snapshot: ...
+
+    def reload(self) -> ReloadResult: ...
+
+
+class AnswerCache:
+    """The last `size` messages by (content version, text, date, page, ...). An answer is a pure
+    function of these, so a repeated question (everyone's `overdue` on a Monday) costs nothing.
+    Cached messages are shared: callers must not change them (see `add_context`)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, message: dict[str, Any]) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = message
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    kb: KnowledgeBaseHolder
+    today: Callable[[], dt.date]  # the only clock: the date in settings.timezone
+    executor: ThreadPoolExecutor  # answers are computed here so the ack never waits too long
+    # Seconds before the ack says "Working on it…": Slack allows 3 s including the network, and
+    # a busy server needs headroom to send the ack itself.
+    answer_timeout: float = 1.5
+    cache: AnswerCache = field(default_factory=AnswerCache)
+
+    def render(self, text: str, as_of: dt.date | None = None) -> tuple[Rendered, dt.date]:
+        snap = self.kb.current  # one read: kb and renderer always belong together
+        date = as_of or self.today()
+        return answer(snap.kb, snap.renderer, text, date), date
+
+    def _key(self, snap: Snapshot, text: str, page: int, as_of: dt.date | None,
+             response_type: str, share_button: bool) -> tuple[Hashable, dt.date]:
+        date = as_of or self.today()
+        return (snap.version, text, date, page, response_type, share_button), date
+
+    def cached_message(self, text: str) -> dict[str, Any] | None:
+        """The answer to `text` (page 1, as today) if it is in the cache; else None."""
+        key, _ = self._key(self.kb.current, text, 1, None, "ephemeral", True)
+        return self.cache.get(key)
+
+    def message(self, text: str, *, page: int = 1, as_of: dt.date | None = None,
+                response_type: str = "ephemeral", share_button: bool = True) -> dict[str, Any]:
+        """The Slack message answering `text` (one page of it). Do not change it: it may be
+        shared through the cache."""
+        snap = self.kb.current  # one read: kb and renderer always belong together
+        key, date = self._key(snap, text, page, as_of, response_type, share_button)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        message = to_message(answer(snap.kb, snap.renderer, text, date),
+                             command=encode_query(text), page=page, as_of=date.isoformat(),
+                             response_type=response_type, share_button=share_button)
+        self.cache.put(key, message)
+        return message
+
+    def all_pages(self, text: str, *, response_type: str = "in_channel") -> list[dict[str, Any]]:
+        """Every page of an answer as messages without buttons (for posts nobody pages)."""
+        rendered, date = self.render(text)
+        out = []
+        for n in range(1, len(paginate(rendered)) + 1):
+            msg = to_message(rendered, command="", page=n, as_of=date.isoformat(),
+                             response_type=response_type, share_button=False)
+            msg["blocks"] = [b for b in msg["blocks"] if b["type"] != "actions"]
+            out.append(msg)
+        return out
+
+
+# Button values carry the query. It is stored Slack-escaped so that no payload the app sends
+# holds a raw `<!channel>` anywhere, even in places Slack does not display.
+def encode_query(text: str) -> str:
+    return slack_escape(text[:1000])
+
+
+def decode_query(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def read_state(value: str) -> tuple[str, int, dt.date | None] | None:
+    """The (query, page, as_of) a page or share button carries; None if it is not ours."""
+    try:
+        state = json.loads(value)
+        query, page = decode_query(str(state["q"])), int(state["p"])
+        as_of = dt.date.fromisoformat(state["d"]) if state.get("d") else None
+    except (ValueError, KeyError, TypeError):
+        return None
+    return query, max(1, page), as_of
+
+
+def add_context(message: dict[str, Any], text: str) -> dict[str, Any]:
+    """A copy of `message` with a context line (e.g. who shared it) first, within the block
+    limit. The message itself is not changed."""
+    blocks = list(message["blocks"])
+    if len(blocks) < MAX_BLOCKS:
+        blocks.insert(0, {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
+    else:  # no room for a block: the line goes at the top of the first section
+        n = next((i for i, b in enumerate(blocks) if b["type"] == "section"), None)
+        if n is not None and len(blocks[n]["text"]["text"]) + len(text) < 2990:
+            section = blocks[n]
+            blocks[n] = {**section, "text": {**section["text"],
+                                             "text": f"_{text}_\n{section['text']['text']}"}}
+    return {**message, "blocks": blocks}
+
+
+def mention(user_id: str) -> str:
+    """A user mention, only for an id shaped like one (never text from a payload as is)."""
+    return f"<@{user_id}>" if USER_ID_RE.match(user_id or "") else "someone"

@@ -1,0 +1,109 @@
+"""App Home: the dashboard data (a pure function of the knowledge base and the date) and the
+home tab published when a person opens it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from conftest import TODAY
+from slack_harness import ASKER, visible, wait_until
+
+from bot import dashboard, queries
+from bot.blocks import check_message
+from bot.live import LiveKnowledgeBase
+from bot.settings import Settings
+from bot.slack.home import MAX_HOME_BLOCKS, home_view
+from bot.slack.services import Services
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_latest_grades_are_the_2021_22_inspection(kb):
+    """The dashboard shows each force's latest grades: for Cleveland, PEEL 2021/22."""
+    data = dashboard.build(kb, TODAY)
+    [force] = data.latest
+    assert force.force == "Cleveland Police" and force.inspection.year == "2021/22"
+    grades = {g.area: g.grade for g in force.grades}
+    assert grades["Preventing crime and anti-social behaviour"] == "inadequate"
+    assert grades["Recording data about crime"] == "good"
+    assert grades["Investigating crime"] == "requires improvement"
+
+
+def test_open_and_overdue_counts_by_area(kb):
+    """Counts per area agree with the overdue answer; areas with most overdue come first."""
+    data = dashboard.build(kb, TODAY)
+    live = [f for f in kb.findings if f.is_live]
+    assert data.open_total == len(live)
+    overdue_ids = {r.finding.id for r in queries.overdue(kb, TODAY).rows}
+    assert data.overdue_total == len(overdue_ids)
+    assert [c.overdue for c in data.counts] == sorted((c.overdue for c in data.counts),
+                                                      reverse=True)
+
+
+def test_next_deadlines_are_upcoming_and_soonest_first(kb):
+    """On 1 January 2017 the next deadlines are the 2016 report's, soonest first."""
+    data = dashboard.build(kb, dt.date(2017, 1, 1))
+    dates = [r.deadline.date for r in data.next_deadlines]
+    assert dates and dates == sorted(dates)
+    assert all(d >= dt.date(2017, 1, 1) for d in dates)
+    assert "cle-2016-rec-01" in [r.item_id for r in data.next_deadlines]
+
+
+def test_figures_furthest_from_england_and_wales_by_relative_difference(kb):
+    """Figures are ranked by relative difference from the England and Wales figure; ASB at
+    76.5 against 36.8 per 1,000 is 108% above."""
+    gaps = dashboard.figure_gaps(kb, limit=50)
+    rel = [abs(g.relative) for g in gaps]
+    assert rel == sorted(rel, reverse=True)
+    asb = next(g for g in gaps if g.figure.id == "cle-2014-asb-rate")
+    assert asb.relative == pytest.approx((76.5 - 36.8) / 36.8)
+    assert all(g.figure.england_and_wales for g in gaps)
+
+
+def test_opening_app_home_publishes_the_dashboard(bot, emulator):
+    """Opening the app's Home tab shows the dashboard: the 2021/22 grades, findings by area,
+    deadlines and figures, within App Home's 100 blocks."""
+    reply = bot.event({"type": "app_home_opened", "user": ASKER, "channel": "D0ASKER",
+                       "tab": "home", "event_ts": "1700000000.000100"})
+    assert reply.status == 200
+    view = wait_until(lambda: emulator.home_views.get(ASKER))
+    assert view["type"] == "home"
+    assert len(view["blocks"]) <= MAX_HOME_BLOCKS
+    assert check_message({"text": "home", **view}, max_blocks=100) == []
+    shown = visible(view)
+    assert "PEEL 2021/22" in shown
+    assert "Preventing crime and anti-social behaviour: *Inadequate*" in shown
+    assert "Findings by area" in shown and "Next deadlines" in shown
+    assert "Furthest from the England and Wales average" in shown
+    assert "As of 23 November 2026" in shown
+
+
+def test_the_messages_tab_does_not_publish(bot, emulator):
+    """Opening the Messages tab publishes nothing."""
+    bot.event({"type": "app_home_opened", "user": ASKER, "channel": "D0ASKER",
+               "tab": "messages", "event_ts": "1700000000.000100"})
+    bot.ask("help")  # a later request: the event has been handled by then
+    assert emulator.home_views == {} and emulator.calls_to("views.publish") == []
+
+
+def test_a_large_knowledge_base_still_fits_app_home(tmp_path):
+    """With 43 forces the dashboard stays within App Home's 100 blocks and shows every force's
+    latest grades, or says where the rest is."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        synthetic = pytest.importorskip("synthetic")
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    synthetic.generate(tmp_path / "kb", forces=43, inspections=1, findings=3, figures=3)
+    live = LiveKnowledgeBase(tmp_path / "kb")
+    view = home_view(Services(Settings(), live, lambda: TODAY, ThreadPoolExecutor(1)))
+    assert len(view["blocks"]) <= MAX_HOME_BLOCKS
+    assert check_message({"text": "home", **view}, max_blocks=100) == []
+    shown = visible(view)
+    assert len(live.current.kb.forces) == 43
+    assert all(f"Latest grades — {force.name}" in shown for force in live.current.kb.forces) \
+        or "more than fits here" in shown
