@@ -229,6 +229,9 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
     if settings.maintainers_channel:
         report_content_errors(live, app.client, settings.maintainers_channel)
     live.start()
+    from .reminders.service import ReminderService
+
+    reminders = ReminderService(settings, live, app.client).start()
     try:
         if socket_mode:
             assert settings.slack_app_token is not None
@@ -237,4 +240,5 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
             serve_http(app, host, port, kb_holder=live, calendar_token=settings.calendar_token,
                        today=lambda: today(settings))
     finally:
+        reminders.stop()
         live.stop()

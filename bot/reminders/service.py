@@ -1,0 +1,73 @@
+"""The reminders scheduler inside `serve`: the clock ticks over whatever content is live now.
+
+Each tick takes the current knowledge base from the live holder and re-reads the policy, so a
+maintainer's edit to content/ or policy.yaml applies from the next tick without a restart; a
+broken policy keeps the last good one (its errors are logged and sent to the maintainers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+
+from ..settings import Settings
+from .clock import Clock
+from .leader import Leadership
+from .ledger import Ledger
+from .policy import Policy, PolicyInvalid, load_policy
+from .sender import Sender
+from .tick import TickResult, run_tick
+
+log = logging.getLogger(__name__)
+
+
+class ReminderService:
+    def __init__(self, settings: Settings, live: Any, client: WebClient):
+        if not settings.database_url:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.settings = settings
+        self.live = live  # anything with .current.kb (bot.live.LiveKnowledgeBase)
+        self.client = client
+        self.ledger = Ledger(settings.db_url).create()
+        self.leader = Leadership(self.ledger.engine)
+        self.policy = load_policy(settings.content_dir, live.current.kb)
+        self.clock = Clock(self.policy, self.tick, alert=self._alert)
+
+    def _sender(self) -> Sender:
+        return Sender(self.client, self.ledger, self.live.current.kb,
+                      maintainers_channel=self.settings.maintainers_channel)
+
+    def _alert(self, text: str) -> None:
+        self._sender().alert(text)
+
+    def _current_policy(self) -> Policy:
+        try:
+            policy = load_policy(self.settings.content_dir, self.live.current.kb)
+        except PolicyInvalid as exc:
+            log.error("reminders policy has errors; keeping the last good one:\n%s", exc.message)
+            self._alert(f"The reminders policy has errors; the last good policy is used:\n"
+                        f"{exc.message}")
+            return self.policy
+        if policy != self.policy:
+            self.policy = policy
+            self.clock.rebuild(policy)  # the new days and time apply from the next run
+        return policy
+
+    def tick(self, now: dt.datetime) -> TickResult:
+        policy = self._current_policy()
+        kb = self.live.current.kb
+        result = run_tick(kb, policy, self.ledger, self._sender(), now, leader=self.leader)
+        log.info("reminders tick %s: %s, %d reminder(s) sent", now.isoformat(), result.status,
+                 result.sent)
+        return result
+
+    def start(self) -> ReminderService:
+        self.clock.start()
+        return self
+
+    def stop(self) -> None:
+        self.clock.stop()
+        self.leader.release()
