@@ -44,7 +44,7 @@ def test_ics_parts_have_their_own_events_and_output_is_reproducible(mini_kb) -> 
         "tst-2016-afi-01-2017-06-02@inspection-bot",
         "tst-2016-rec-01-2017-05-01@inspection-bot",
         "tst-2016-rec-01a-2017-06-01@inspection-bot"]
-    assert all(e.decoded("DTSTAMP") == dt.datetime(2017, 3, 10, tzinfo=dt.timezone.utc)
+    assert all(e.decoded("DTSTAMP") == dt.datetime(2017, 3, 10, tzinfo=dt.UTC)
                for e in events)
 
 

@@ -82,13 +82,19 @@ def _chartable(fig: Figure) -> bool:
             and fig.value >= 0 and (fig.england_and_wales or 0) > 0)
 
 
+def _relative_gap(f: Figure) -> float:
+    """How far the force is from England and Wales, as a share of England and Wales."""
+    if f.value is None or not f.england_and_wales:
+        return 0.0
+    return abs((f.value - f.england_and_wales) / f.england_and_wales)
+
+
 def charts(kb: KnowledgeBase, per_inspection: int = CHARTS_PER_INSPECTION) -> list[Chart]:
     """Per inspection, the figures furthest from England and Wales (relative difference)."""
     out = []
     for insp in kb.inspections:
         figs = [f for f in kb.figures if f.inspection == insp.id and _chartable(f)]
-        figs.sort(key=lambda f: (-abs((f.value - f.england_and_wales) / f.england_and_wales),
-                                 f.id))  # type: ignore[operator]
+        figs.sort(key=lambda f: (-_relative_gap(f), f.id))
         bars = []
         for f in figs[:per_inspection]:
             assert f.value is not None and f.england_and_wales is not None

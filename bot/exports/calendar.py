@@ -22,7 +22,7 @@ UID_DOMAIN = "inspection-bot"
 
 def dated_deadlines(kb: KnowledgeBase) -> list[tuple[Finding, str, str, Deadline, SourceRef | None]]:
     """(finding, item id, wording, deadline, source) for every deadline with a date."""
-    out = []
+    out: list[tuple[Finding, str, str, Deadline, SourceRef | None]] = []
     for f in kb.findings:
         if f.deadline and f.deadline.date:
             out.append((f, f.id, f.text, f.deadline, f.source))
@@ -43,7 +43,7 @@ def to_calendar(kb: KnowledgeBase, as_of: dt.date) -> icalendar.Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Inspection deadlines")
-    stamp = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
     for f, item_id, text, deadline, source in dated_deadlines(kb):
         assert deadline.date is not None
         insp = kb.inspection(f.inspection)

@@ -104,7 +104,8 @@ def _known_on(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> bool:
 def _entry_date(kb: KnowledgeBase, h: HistoryEntry) -> dt.date | None:
     """When an entry took effect. An undated entry takes its evidence document's date: the
     document's recorded publication, else that of the inspection citing it, else 31 December of
-    that inspection's year (late rather than early: never claim a closure before it was known). With no evidence it cannot be placed and counts as in effect."""
+    that inspection's year (late rather than early: never claim a closure before it was known).
+    With no evidence it cannot be placed and counts as in effect."""
     if h.date:
         return h.date
     doc_id = h.evidence.document if h.evidence else None

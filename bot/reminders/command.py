@@ -74,7 +74,7 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
     sender = Sender(make_client(settings.slack_bot_token, settings.slack_api_url), ledger, kb,
                     maintainers_channel=settings.maintainers_channel)
     result = run_tick(kb, policy, ledger, sender, now, force=True)
-    for post, outcome in zip(result.posts, result.outcomes):
+    for post, outcome in zip(result.posts, result.outcomes, strict=True):
         echo(describe(kb, post))
         state = f"posted (ts {outcome.ts})" if outcome.sent else (
             f"FAILED: {outcome.error}" if outcome.failed else "already claimed elsewhere")

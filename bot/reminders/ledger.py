@@ -11,8 +11,23 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import (Column, DateTime, Engine, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, and_, create_engine, delete, insert, select, update)
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    create_engine,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from .due import Key, LedgerState
@@ -91,7 +106,8 @@ class Ledger:
                         r.ts, r.error, r.created_at) for r in c.execute(q)]
 
     def state(self) -> LedgerState:
-        taken, versions = set(), defaultdict(list)
+        taken: set = set()
+        versions: defaultdict = defaultdict(list)
         for row in self.rows():
             if row.state != "failed":
                 taken.add(row.key)
