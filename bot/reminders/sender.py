@@ -150,8 +150,8 @@ class Sender:
             resp = self.client.conversations_history(
                 channel=channel, oldest=f"{max(oldest, 0):.6f}", include_all_metadata=True,
                 limit=200, cursor=cursor)
-            for message in resp.get("messages", []):
-                m: dict = message
+            messages: list[dict] = resp.get("messages", [])
+            for m in messages:
                 meta = m.get("metadata") or {}
                 if meta.get("event_type") == EVENT_TYPE:
                     for k in meta.get("event_payload", {}).get("keys", []):
