@@ -28,7 +28,24 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Writes like the shipped files: `source: {document: ..., line: ...}`, `topics: [a, b]`."""
+
+
+class Flow(dict):
+    """A mapping written on one line."""
+
+
+class FlowList(list):
+    """A list written on one line."""
+
+
+_Dumper.add_representer(Flow, lambda d, v: d.represent_mapping(
+    "tag:yaml.org,2002:map", v.items(), flow_style=True))
+_Dumper.add_representer(FlowList, lambda d, v: d.represent_sequence(
+    "tag:yaml.org,2002:seq", v, flow_style=True))
 
 FORCES = [  # the 43 territorial forces of England and Wales: (name, id prefix)
     ("Avon and Somerset", "avs"), ("Bedfordshire", "bed"), ("Cambridgeshire", "cam"),
@@ -61,7 +78,7 @@ PROGRAMMES = ["PEEL effectiveness", "Crime inspection", "PEEL efficiency", "PEEL
               "Crime data integrity", "Vulnerability inspection", "PEEL assessment",
               "Custody inspection", "Child protection inspection", "Joint targeted inspection"]
 
-WORDS = """
+WORD_LIST = """
 safeguarding hub multiagency referral referrals victim victims offender offenders suspect
 suspects investigation investigations investigate investigating crime crimes recorded recording
 record records data integrity quality assurance audit audits review reviews supervision
@@ -90,7 +107,8 @@ across area areas district districts team teams unit units local regional resour
 resourcing allocation allocate allocated prioritise priority priorities public confidence
 satisfaction service services needs support supported supporting information sharing shared
 order orders protection notice notices marac mappa registered sex offender offenders
-""".split()
+"""
+WORDS = WORD_LIST.split()
 
 GRADE_WORDS = {"outstanding": "outstanding at", "good": "good at", "adequate": "adequate at",
                "requires improvement": "requires improvement at", "inadequate": "inadequate at"}
@@ -126,7 +144,7 @@ class Gen:
         return self.base + dt.timedelta(days=self.rng.randint(-days, days))
 
     def src(self, doc: str) -> dict[str, Any]:
-        return {"document": doc, "line": self.rng.randint(1, 3000)}
+        return Flow(document=doc, line=self.rng.randint(1, 3000))
 
 
 def _iso(d: dt.date) -> str:
@@ -245,12 +263,12 @@ def _figure(g: Gen, fid: str, area: dict[str, Any], doc: str, year: int) -> dict
     fig["period"] = (f"12 months to 31 March {year}" if rng.random() < 0.8 else None)
     fig["area"] = area["id"]
     keywords = list(area.get("keywords") or [])
-    fig["topics"] = sorted({*rng.sample(keywords, min(len(keywords), 2)),
-                            *(rng.choice(WORDS) for _ in range(rng.randint(1, 3)))})
+    fig["topics"] = FlowList(sorted({*rng.sample(keywords, min(len(keywords), 2)),
+                            *(rng.choice(WORDS) for _ in range(rng.randint(1, 3)))}))
     if rng.random() < 0.7 and isinstance(value, float):
-        fig["comparators"] = {"england_and_wales": round(value * rng.uniform(0.6, 1.4), 1)}
+        fig["comparators"] = Flow(england_and_wales=round(value * rng.uniform(0.6, 1.4), 1))
     if rng.random() < 0.1 and isinstance(value, float):
-        fig["confidence_interval"] = {"low": round(value - 2.0, 1), "high": round(value + 2.0, 1)}
+        fig["confidence_interval"] = Flow(low=round(value - 2.0, 1), high=round(value + 2.0, 1))
     fig["source"] = g.src(doc)
     if rng.random() < 0.3:
         fig["note"] = g.sentence(10, 30)
@@ -263,14 +281,131 @@ def _dump(path: Path, data: dict[str, Any], schema: str) -> None:
     path.write_text(f"# yaml-language-server: $schema={schema}\n{text}", encoding="utf-8")
 
 
+def _judgments(g: Gen, name: str, iid: str, scale: str, areas: list[dict[str, Any]],
+               judged: dict[str, str], report: str) -> list[dict[str, Any]]:
+    """One judgment per area judged; some ungraded, some carried from an earlier inspection."""
+    rng = g.rng
+    out = []
+    for area in rng.sample(areas, rng.randint(5, min(9, len(areas)))):
+        j: dict[str, Any] = {"area": area["id"],
+                             "question": rng.choice(area.get("aliases") or [area["name"]])}
+        roll = rng.random()
+        if roll < 0.1 and area["id"] in judged:
+            j["carried_from"] = judged[area["id"]]
+            j["quote"] = ("This question was not inspected this year. The grade and findings "
+                          "from last year's inspection still stand.")
+        elif roll < 0.18:
+            j["grade"] = None
+            j["quote"] = "Ungraded"
+        else:
+            grade = rng.choice(SCALES[scale])
+            j["grade"] = grade
+            j["quote"] = f"{name} is {GRADE_WORDS[grade]} {area['name'].lower()}."
+            judged[area["id"]] = iid
+        j["source"] = g.src(report)
+        if rng.random() < 0.3:
+            j["note"] = g.sentence(10, 30)
+        out.append(j)
+    return out
+
+
+def _findings(g: Gen, stem: str, count: int, areas: list[dict[str, Any]], report: str,
+              published: dt.date | None, recent: bool, earlier: list[str]) -> list[dict[str, Any]]:
+    """Causes of concern each with a recommendation (`cause:`), then recommendations and areas
+    for improvement; ids `<stem>-coc-01`, `<stem>-rec-01`, `<stem>-afi-01`."""
+    rng = g.rng
+    numbers = {"coc": 0, "rec": 0, "afi": 0}
+    n_coc = max(1, count // 20) if count >= 2 else 0
+    items: list[dict[str, Any]] = []
+
+    def make(abbr: str, kind: str, area: str) -> dict[str, Any]:
+        numbers[abbr] += 1
+        return _finding(g, f"{stem}-{abbr}-{numbers[abbr]:02d}", kind, area, report, published,
+                        recent, earlier)
+
+    while len(items) < count:
+        area = rng.choice(areas)["id"]
+        if numbers["coc"] < n_coc and len(items) + 2 <= count:
+            coc = make("coc", "cause_of_concern", area)
+            rec = make("rec", "recommendation", area)
+            rec = {**{k: rec[k] for k in ("id", "kind", "area")}, "cause": coc["id"],
+                   **{k: v for k, v in rec.items() if k not in ("id", "kind", "area")}}
+            items += [coc, rec]
+        elif rng.random() < 0.1:
+            items.append(make("rec", "recommendation", area))
+        else:
+            items.append(make("afi", "area_for_improvement", area))
+    return items
+
+
+def _force(g: Gen, out: Path, force: tuple[str, str, str], areas: list[dict[str, Any]],
+           inspections: int, findings: int, figures: int, counts: dict[str, int]) -> None:
+    """A force's folder: force.yaml and one file per inspection, the latest last year."""
+    rng, base = g.rng, g.base
+    fid, name, prefix = force
+    folder = out / fid
+    folder.mkdir(exist_ok=True)
+    span = max(12, inspections + 2)
+    years = sorted(rng.sample(range(base.year - span, base.year - 1), max(inspections - 1, 0)))
+    years += [base.year - 1] if inspections else []
+    documents: list[dict[str, Any]] = []
+    judged: dict[str, str] = {}  # area -> latest inspection of this force grading it
+    earlier: list[str] = []  # finding ids of earlier inspections, for links
+    for n, year in enumerate(years):
+        report = f"{prefix}{2 * n:03d}_{g.hexid()}.txt"
+        response = f"{prefix}{2 * n + 1:03d}_{g.hexid()}.txt"
+        scale = "five-tier" if year >= 2021 else "four-tier"
+        label = f"{year}/{(year + 1) % 100:02d}" if year >= 2021 else str(year)
+        programme = PROGRAMMES[n] if n < len(PROGRAMMES) else rng.choice(PROGRAMMES)
+        slug = programme.lower().replace(" ", "-")
+        iid = f"{prefix}-{year}-{slug}"
+        published: dt.date | None = min(
+            dt.date(year + 1, 1, 1) + dt.timedelta(days=rng.randint(30, 300)),
+            base - dt.timedelta(days=rng.randint(20, 90)))
+        if rng.random() < 0.1:
+            published = None
+        recent = published is None or (base - published).days < 500
+        stated = {"published_source": Flow(document=report, line=2)} if published else {}
+        documents += [{"id": report, "title": f"{programme} {label}: {name}", "kind": "report",
+                       "published": _iso(published) if published else None, **stated},
+                      {"id": response, "title": f"Response to {programme} {label}",
+                       "kind": "response", "published": None}]
+        insp: dict[str, Any] = {
+            "id": iid, "force": fid, "title": f"{programme} {label}: An inspection of {name}",
+            "inspectorate": "HMIC" if year < 2017 else "HMICFRS", "programme": programme,
+            "year": label, "published": _iso(published) if published else None, **stated,
+            "scale": scale, "sources": FlowList([report, response])}
+        judgments = _judgments(g, name, iid, scale, areas, judged, report)
+        items = _findings(g, f"{prefix}-{year}", findings, areas, report, published, recent,
+                          earlier)
+        figs = [_figure(g, f"{prefix}-{year}-fig-{k + 1:03d}", rng.choice(areas), report, year)
+                for k in range(figures)]
+        data: dict[str, Any] = {"inspection": insp, "judgments": judgments, "findings": items,
+                                "figures": figs}
+        if rng.random() < 0.3:
+            data["responses"] = [{
+                "id": f"{iid}-response", "inspection": iid, "by": "chief_constable",
+                "name": f"Chief Constable {rng.choice('ABCD')}. Smith",
+                "said": " ".join(g.sentence() for _ in range(3)), "governance": g.sentence(),
+                "source": g.src(response), "governance_source": g.src(response)}]
+        _dump(folder / f"{year}-{slug}.yaml", data, "../schema.json")
+        earlier += [f["id"] for f in items]
+        for key, value in (("inspections", 1), ("judgments", len(judgments)),
+                           ("findings", len(items)), ("figures", len(figs))):
+            counts[key] += value
+    _dump(folder / "force.yaml", {"forces": [{"id": fid, "name": name, "prefix": prefix}],
+                                  "documents": documents}, "../schema.json")
+    counts["forces"] += 1
+
+
 def generate(out_dir: Path | str, forces: int = 43, inspections: int = 10, findings: int = 60,
              figures: int = 80, seed: int = 1, base_date: dt.date = dt.date(2026, 1, 1),
              content: Path | str = CONTENT) -> dict[str, int]:
-    """Write the synthetic content folder; return counts of what was written."""
+    """Write the synthetic content folder; return counts of what was written. `content` is
+    where areas.yaml (and schema.json) are copied from."""
     out, content = Path(out_dir), Path(content)
     out.mkdir(parents=True, exist_ok=True)
     g = Gen(seed, base_date)
-    rng = g.rng
     shutil.copyfile(content / "areas.yaml", out / "areas.yaml")
     if (content / "schema.json").exists():
         shutil.copyfile(content / "schema.json", out / "schema.json")
@@ -279,103 +414,8 @@ def generate(out_dir: Path | str, forces: int = 43, inspections: int = 10, findi
         {"id": oid, "role": role, "slack_user": f"U{k:08d}", "slack_usergroup": None}
         for k, (oid, role) in enumerate(OWNERS)]}, "./schema.json")
     counts = {"forces": 0, "inspections": 0, "judgments": 0, "findings": 0, "figures": 0}
-    span = max(12, inspections + 2)
-    for fid, name, prefix in _forces(forces):
-        folder = out / fid
-        folder.mkdir(exist_ok=True)
-        years = sorted(rng.sample(range(base_date.year - span, base_date.year), inspections))
-        documents: list[dict[str, Any]] = []
-        judged: dict[str, str] = {}  # area -> latest inspection of this force grading it
-        earlier: list[str] = []  # finding ids of earlier inspections, for links
-        for n, year in enumerate(years):
-            report, response = f"{prefix}{2 * n:03d}_{g.hexid()}.txt", f"{prefix}{2 * n + 1:03d}_{g.hexid()}.txt"
-            five = year >= 2021
-            scale = "five-tier" if five else "four-tier"
-            label = f"{year}/{(year + 1) % 100:02d}" if five else str(year)
-            programme = PROGRAMMES[n % len(PROGRAMMES)] if n < len(PROGRAMMES) else rng.choice(PROGRAMMES)
-            iid = f"{prefix}-{year}-{programme.lower().replace(' ', '-')}"
-            published: dt.date | None = min(
-                dt.date(year + 1, 1, 1) + dt.timedelta(days=rng.randint(30, 300)),
-                base_date - dt.timedelta(days=rng.randint(20, 90)))
-            if rng.random() < 0.1:
-                published = None
-            recent = published is None or (base_date - published).days < 500
-            documents.append({"id": report, "title": f"{programme} {label}: {name}",
-                              "kind": "report", "published": _iso(published) if published else None,
-                              **({"published_source": {"document": report, "line": 2}}
-                                 if published else {})})
-            documents.append({"id": response, "title": f"Response to {programme} {label}",
-                              "kind": "response", "published": None})
-            insp: dict[str, Any] = {
-                "id": iid, "force": fid, "title": f"{programme} {label}: An inspection of {name}",
-                "inspectorate": "HMIC" if year < 2017 else "HMICFRS", "programme": programme,
-                "year": label, "published": _iso(published) if published else None}
-            if published:
-                insp["published_source"] = {"document": report, "line": 2}
-            insp.update({"scale": scale, "sources": [report, response]})
-            judgments = []
-            for area in rng.sample(areas, rng.randint(5, min(9, len(areas)))):
-                j: dict[str, Any] = {"area": area["id"],
-                                     "question": rng.choice(area.get("aliases") or [area["name"]])}
-                roll = rng.random()
-                if roll < 0.1 and area["id"] in judged:
-                    j["carried_from"] = judged[area["id"]]
-                    j["quote"] = "This question was not inspected this year. The grade and findings from last year's inspection still stand."
-                elif roll < 0.18:
-                    j["grade"] = None
-                    j["quote"] = "Ungraded"
-                else:
-                    grade = rng.choice(SCALES[scale])
-                    j["grade"] = grade
-                    j["quote"] = f"{name} Police is {GRADE_WORDS[grade]} {area['name'].lower()}."
-                    judged[area["id"]] = iid
-                j["source"] = g.src(report)
-                if rng.random() < 0.3:
-                    j["note"] = g.sentence(10, 30)
-                judgments.append(j)
-            items = []
-            n_coc = max(1, findings // 20) if findings >= 2 else 0
-            counters = {"coc": 0, "rec": 0, "afi": 0}
-
-            def next_id(abbr: str) -> str:
-                counters[abbr] += 1
-                return f"{prefix}-{year}-{abbr}-{counters[abbr]:02d}"
-
-            while len(items) < findings:
-                area = rng.choice(areas)["id"]
-                if counters["coc"] < n_coc and len(items) + 2 <= findings:
-                    coc = _finding(g, next_id("coc"), "cause_of_concern", area, report,
-                                   published, recent, earlier)
-                    rec = _finding(g, next_id("rec"), "recommendation", area, report,
-                                   published, recent, earlier)
-                    rec = {**{k: rec[k] for k in ("id", "kind", "area")}, "cause": coc["id"],
-                           **{k: v for k, v in rec.items() if k not in ("id", "kind", "area")}}
-                    items += [coc, rec]
-                    continue
-                kind = "recommendation" if rng.random() < 0.1 else "area_for_improvement"
-                items.append(_finding(g, next_id("rec" if kind == "recommendation" else "afi"),
-                                      kind, area, report, published, recent, earlier))
-            figs = [_figure(g, f"{prefix}-{year}-fig-{k + 1:03d}", rng.choice(areas), report, year)
-                    for k in range(figures)]
-            data: dict[str, Any] = {"inspection": insp, "judgments": judgments, "findings": items,
-                                    "figures": figs}
-            if rng.random() < 0.3:
-                data["responses"] = [{
-                    "id": f"{iid}-response", "inspection": iid, "by": "chief_constable",
-                    "name": f"Chief Constable {rng.choice(['A', 'B', 'C', 'D'])}. Smith",
-                    "said": " ".join(g.sentence() for _ in range(3)),
-                    "governance": g.sentence(), "source": g.src(response),
-                    "governance_source": g.src(response)}]
-            _dump(folder / f"{year}-{programme.lower().replace(' ', '-')}.yaml", data,
-                  "../schema.json")
-            earlier += [f["id"] for f in items]
-            counts["inspections"] += 1
-            counts["judgments"] += len(judgments)
-            counts["findings"] += len(items)
-            counts["figures"] += len(figs)
-        _dump(folder / "force.yaml", {"forces": [{"id": fid, "name": name, "prefix": prefix}],
-                                      "documents": documents}, "../schema.json")
-        counts["forces"] += 1
+    for force in _forces(forces):
+        _force(g, out, force, areas, inspections, findings, figures, counts)
     return counts
 
 
