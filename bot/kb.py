@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -9,6 +12,7 @@ from typing import Any
 
 from .model import (
     Area,
+    Deadline,
     Document,
     Figure,
     Finding,
@@ -20,6 +24,7 @@ from .model import (
     Response,
 )
 from .search import SearchIndex
+from .words import tokens
 
 
 def _by_id(items: Iterable[Any]) -> dict[str, Any]:
@@ -27,6 +32,84 @@ def _by_id(items: Iterable[Any]) -> dict[str, Any]:
     for item in items:
         out.setdefault(item.id, item)  # duplicates are reported by checks, first one wins
     return out
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    """One deadline of a live finding: the finding's own (item_id is its id) or a part's."""
+
+    finding: Finding
+    item_id: str
+    text: str
+    deadline: Deadline
+
+
+class Deadlines:
+    """Deadlines of live findings: the dated ones sorted by date, so that what is overdue or due
+    in a window is found by bisection; the undated ones in content order."""
+
+    def __init__(self, items: Iterable[DeadlineItem]):
+        self.dated: list[DeadlineItem] = []
+        self.undated: list[DeadlineItem] = []
+        for item in items:
+            (self.dated if item.deadline.date else self.undated).append(item)
+        self.dated.sort(key=lambda i: i.deadline.date)  # type: ignore[arg-type,return-value]
+        self.dates: list[dt.date] = [i.deadline.date for i in self.dated]  # type: ignore[misc]
+
+    def before(self, day: dt.date) -> list[DeadlineItem]:
+        """Dated deadlines strictly before the day."""
+        return self.dated[:bisect_left(self.dates, day)]
+
+    def between(self, first: dt.date, last: dt.date) -> list[DeadlineItem]:
+        """Dated deadlines from first to last, both included."""
+        return self.dated[bisect_left(self.dates, first):bisect_right(self.dates, last)]
+
+
+def _deadline_items(findings: list[Finding]) -> list[DeadlineItem]:
+    items = []
+    for f in findings:
+        if not f.is_live:
+            continue
+        for item_id, deadline in f.deadlines:
+            text = f.text if item_id == f.id else next(p.text for p in f.parts if p.id == item_id)
+            items.append(DeadlineItem(f, item_id, text, deadline))
+    return items
+
+
+def _query_indexes(kb: KnowledgeBase, idx: dict[str, Any]) -> None:
+    """Indexes that keep each query's cost to the size of its answer, not of the whole base."""
+    by_insp: dict[str, list[Judgment]] = defaultdict(list)
+    at: dict[tuple[str, str], Judgment] = {}
+    for j in kb.judgments:  # already in inspection order
+        by_insp[j.inspection].append(j)
+        at.setdefault((j.inspection, j.area), j)
+    idx["judgments_of"], idx["judgment_at"] = dict(by_insp), at
+    in_area: dict[str, list[Finding]] = defaultdict(list)
+    for f in kb.findings:
+        in_area[f.area].append(f)
+    idx["findings_in_area"] = dict(in_area)
+    items = _deadline_items(kb.findings)
+    by_area: dict[str, list[DeadlineItem]] = defaultdict(list)
+    by_owner: dict[str, list[DeadlineItem]] = defaultdict(list)
+    for item in items:
+        by_area[item.finding.area].append(item)
+        if item.finding.owner:
+            by_owner[item.finding.owner].append(item)
+    idx["deadlines"] = {("", ""): Deadlines(items),
+                        **{("area", k): Deadlines(v) for k, v in by_area.items()},
+                        **{("owner", k): Deadlines(v) for k, v in by_owner.items()}}
+    # Figures by position in kb.figures (the order listings keep): per inspection, per area,
+    # and per word of label and topics (`figures asb` looks at the figures that mention it).
+    of_insp: dict[str, array[int]] = defaultdict(lambda: array("I"))
+    fig_area: dict[str, array[int]] = defaultdict(lambda: array("I"))
+    terms: dict[str, array[int]] = defaultdict(lambda: array("I"))
+    for n, fig in enumerate(kb.figures):
+        of_insp[fig.inspection].append(n)
+        fig_area[fig.area].append(n)
+        for word in set(tokens(" ".join([fig.label, *fig.topics]))):
+            terms[word].append(n)
+    idx["figures_of"], idx["figures_in_area"] = dict(of_insp), dict(fig_area)
+    idx["figure_terms"] = dict(terms)
 
 
 @dataclass(frozen=True)
@@ -77,6 +160,7 @@ class KnowledgeBase:
             if f.cause:
                 recs[f.cause].append(f.id)
         idx["recommendations_for"] = dict(recs)
+        _query_indexes(self, idx)
         object.__setattr__(self, "index", idx)
         object.__setattr__(self, "search_index", SearchIndex.build(self))
 
@@ -103,6 +187,22 @@ class KnowledgeBase:
 
     def recommendations_for(self, cause_id: str) -> list[str]:
         return self.index["recommendations_for"].get(cause_id, [])
+
+    def judgments_of(self, inspection_id: str) -> list[Judgment]:
+        """An inspection's judgments, in content order."""
+        return self.index["judgments_of"].get(inspection_id, [])
+
+    def judgment_at(self, inspection_id: str, area_id: str) -> Judgment | None:
+        """The (first) judgment an inspection makes on an area."""
+        return self.index["judgment_at"].get((inspection_id, area_id))
+
+    def findings_in_area(self, area_id: str) -> list[Finding]:
+        return self.index["findings_in_area"].get(area_id, [])
+
+    def deadlines(self, owner: str = "", area: str = "") -> Deadlines:
+        """Live findings' deadlines: all, or one owner's, or one area's."""
+        key = ("owner", owner) if owner else ("area", area) if area else ("", "")
+        return self.index["deadlines"].get(key) or Deadlines(())
 
     def lookup(self, item_id: str) -> tuple[str, Any] | None:
         """Any item by id, case-insensitively: ('finding', Finding), ('part', (Finding, Part))..."""

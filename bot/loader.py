@@ -4,6 +4,7 @@ served unless the whole knowledge base is valid."""
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +111,18 @@ def load(content_dir: Path | str, *, strict: bool = False) -> KnowledgeBase:
 def check(content_dir: Path | str) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Load and validate; return the knowledge base (None when there are errors) and problems."""
     content_dir = Path(content_dir)
+    # The loader makes millions of small objects that live as long as the knowledge base:
+    # the cyclic garbage collector would rescan them over and over (2.4x slower at 43 forces).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(content_dir)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _check(content_dir: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     if not content_dir.is_dir():
         return None, [Problem(str(content_dir), 1, 1, "", "content folder not found")]
     raw, problems = read_all(content_dir)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections import defaultdict
 
 from .areas import match_area
-from .kb import KnowledgeBase
+from .kb import DeadlineItem, Deadlines, KnowledgeBase
 from .model import Finding, Inspection
 from .results import (
     AreaResult,
@@ -29,7 +30,7 @@ from .results import (
     SearchResult,
     SearchRow,
 )
-from .words import fold, tokens
+from .words import tokens
 
 YEAR_RE = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
 
@@ -66,8 +67,7 @@ def latest_inspections(kb: KnowledgeBase) -> list[Inspection]:
 def _row(kb: KnowledgeBase, j) -> JudgmentRow:
     if j.carried_from:
         earlier = kb.index["inspection"].get(j.carried_from)
-        source = next((x for x in kb.judgments
-                       if x.inspection == j.carried_from and x.area == j.area), None)
+        source = kb.judgment_at(j.carried_from, j.area)
         return JudgmentRow(j, source.grade if source else None, earlier)
     return JudgmentRow(j, j.grade, None)
 
@@ -76,8 +76,8 @@ def judgments(kb: KnowledgeBase, inspections: list[Inspection], area_id: str | N
               asked: str = "") -> JudgmentsResult:
     groups = []
     for insp in inspections:
-        rows = [_row(kb, j) for j in kb.judgments
-                if j.inspection == insp.id and (area_id is None or j.area == area_id)]
+        rows = [_row(kb, j) for j in kb.judgments_of(insp.id)
+                if area_id is None or j.area == area_id]
         groups.append(InspectionJudgments(insp, rows))
     return JudgmentsResult(groups, kb.area(area_id) if area_id else None, asked)
 
@@ -87,18 +87,16 @@ def area_history(kb: KnowledgeBase, area_id: str, as_of: dt.date) -> AreaResult:
     assert area is not None
     rows = []
     for insp in kb.inspections:
-        js = [j for j in kb.judgments if j.inspection == insp.id and j.area == area_id]
+        js = [j for j in kb.judgments_of(insp.id) if j.area == area_id]
         if not js:
             rows.append(AreaRow(insp, None, None, None))
         for j in js:
             r = _row(kb, j)
             rows.append(AreaRow(insp, j, r.grade, r.carried_from))
     scales = {r.inspection.scale for r in rows if r.judgment}
-    live = [f for f in kb.findings if f.area == area_id and f.is_live]
-    late = overdue(kb, as_of)
-    overdue_ids = ({r.finding.id for r in late.rows if r.finding.area == area_id}
-                   if isinstance(late, FindingsResult) else set())
-    figures = [f for f in kb.figures if f.area == area_id]
+    live = [f for f in kb.findings_in_area(area_id) if f.is_live]
+    overdue_ids = {i.finding.id for i in kb.deadlines(area=area_id).before(as_of)}
+    figures = [kb.figures[n] for n in kb.index["figures_in_area"].get(area_id, ())]
     see_also = [a for a in (kb.area(x) for x in area.see_also) if a]
     return AreaResult(area, rows, len(scales) > 1, live, overdue_ids, figures, see_also, as_of)
 
@@ -115,18 +113,29 @@ def _deadline_rows(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> list[Deadli
     return rows
 
 
-def _filter_findings(kb: KnowledgeBase, words: str) -> tuple[list[Finding], str] | NotFound:
-    """Narrow findings by owner (role id or words) or area words."""
+def _rows(kb: KnowledgeBase, items: list[DeadlineItem], as_of: dt.date) -> list[DeadlineRow]:
+    rows = []
+    for i in items:
+        owner = kb.owner(i.finding.owner)
+        days = (as_of - i.deadline.date).days if i.deadline.date else None
+        rows.append(DeadlineRow(i.finding, i.item_id, i.text, i.deadline, days,
+                                owner.role if owner else None))
+    return rows
+
+
+def _filter_findings(kb: KnowledgeBase, words: str) -> tuple[Deadlines, str] | NotFound:
+    """Narrow findings by owner (role id or words) or area words: their live deadlines."""
     if not words.strip():
-        return kb.findings, ""
-    key = fold(words).strip().replace(" ", "-")
+        return kb.deadlines(), ""
+    # An owner by id as typed (fold() would join 'head-of-crime' into one word), or by role words.
+    key = words.strip().lower().replace(" ", "-")
     owner = kb.owner(key) or next(
         (o for o in kb.owners if tokens(words) and set(tokens(words)) <= set(tokens(o.role))), None)
     if owner:
-        return [f for f in kb.findings if f.owner == owner.id], owner.role
+        return kb.deadlines(owner=owner.id), owner.role
     area = match_area(kb, words)
     if area:
-        return [f for f in kb.findings if f.area == area.id], area.name
+        return kb.deadlines(area=area.id), area.name
     names = [a.name.lower() for a in kb.areas] + [o.role.lower() for o in kb.owners]
     close = difflib.get_close_matches(words.lower(), names, n=3, cutoff=0.5)
     return NotFound(f"No area or owner matches '{words}'.", close)
@@ -136,16 +145,9 @@ def overdue(kb: KnowledgeBase, as_of: dt.date, words: str = "") -> FindingsResul
     picked = _filter_findings(kb, words)
     if isinstance(picked, NotFound):
         return picked
-    findings, label = picked
-    rows, unresolved = [], []
-    for f in findings:
-        if not f.is_live:
-            continue
-        for row in _deadline_rows(kb, f, as_of):
-            if row.days is None:
-                unresolved.append(row)
-            elif row.days > 0:
-                rows.append(row)
+    deadlines, label = picked
+    rows = _rows(kb, deadlines.before(as_of), as_of)
+    unresolved = _rows(kb, deadlines.undated, as_of)
     rows.sort(key=lambda r: (-(r.days or 0), r.item_id))
     title = f"Overdue findings{f' — {label}' if label else ''}"
     return FindingsResult(title, as_of, rows, unresolved, "overdue", label)
@@ -155,16 +157,9 @@ def due(kb: KnowledgeBase, as_of: dt.date, days: int = 30, words: str = "") -> F
     picked = _filter_findings(kb, words)
     if isinstance(picked, NotFound):
         return picked
-    findings, label = picked
-    rows, unresolved = [], []
-    for f in findings:
-        if not f.is_live:
-            continue
-        for row in _deadline_rows(kb, f, as_of):
-            if row.days is None:
-                unresolved.append(row)
-            elif -days <= row.days <= 0:
-                rows.append(row)
+    deadlines, label = picked
+    rows = _rows(kb, deadlines.between(as_of, as_of + dt.timedelta(days=days)), as_of)
+    unresolved = _rows(kb, deadlines.undated, as_of)
     rows.sort(key=lambda r: (r.deadline.date, r.item_id))
     title = f"Due in the next {days} days{f' — {label}' if label else ''}"
     return FindingsResult(title, as_of, rows, unresolved, "due", label, days)
@@ -190,21 +185,30 @@ def figures(kb: KnowledgeBase, words: str = "", year: str = "") -> FiguresResult
     insps = inspections_for_year(kb, year) if year else kb.inspections
     allowed = {i.id for i in insps}
     query = set(tokens(words))
+    if not query:  # every figure of the inspections, inspection by inspection
+        rows = [FigureRow(kb.figures[n], insp) for insp in kb.inspections if insp.id in allowed
+                for n in kb.index["figures_of"].get(insp.id, ())]
+        return FiguresResult(rows, words, year)
     area = match_area(kb, words) if words.strip() else None
+    # Only figures whose label or topics hold a query word, or that are in the area, can match.
+    hits: dict[int, int] = defaultdict(int)
+    for word in query:
+        for n in kb.index["figure_terms"].get(word, ()):
+            hits[n] += 1
+    candidates = set(hits)
+    if area is not None:
+        candidates.update(kb.index["figures_in_area"].get(area.id, ()))
     scored: list[tuple[float, int, FigureRow]] = []
     order = {i.id: n for n, i in enumerate(kb.inspections)}
-    for fig in kb.figures:
+    for n in sorted(candidates):  # content order, as ties keep it
+        fig = kb.figures[n]
         if fig.inspection not in allowed:
             continue
-        if query:
-            text = set(tokens(" ".join([fig.label, *fig.topics])))
-            covered = len(query & text) / len(query)
-            in_area = area is not None and fig.area == area.id
-            if covered < 0.5 and not in_area:
-                continue
-            score = covered + (0.5 if in_area else 0)
-        else:
-            score = 0.0
+        covered = hits.get(n, 0) / len(query)
+        in_area = area is not None and fig.area == area.id
+        if covered < 0.5 and not in_area:
+            continue
+        score = covered + (0.5 if in_area else 0)
         scored.append((-score, order[fig.inspection], FigureRow(fig, kb.inspection(fig.inspection))))
     scored.sort(key=lambda t: (t[0], t[1]))
     return FiguresResult([row for _, _, row in scored], words, year)

@@ -146,3 +146,15 @@ def test_calendar_explains_subscribing_without_leaking_a_token(kb, renderer) -> 
     text = ask(kb, renderer, "calendar", dt.date(2017, 4, 24))
     assert "Subscribe from web" in text and "calendar.ics?token=" in text
     assert "*cle-2016-rec-01*" in text  # the next dated deadline on that date
+
+
+def test_overdue_by_owner_id_or_role_words(mini_kb) -> None:
+    """Owners are typed as their id (`head-of-crime`) or their role words (`head of crime`)."""
+    from bot.render import Renderer
+    from bot.templating import build_env
+
+    r = Renderer(build_env(), mini_kb)
+    by_id = answer(mini_kb, r, "overdue head-of-crime", dt.date(2026, 1, 1)).text
+    by_words = answer(mini_kb, r, "overdue head of crime", dt.date(2026, 1, 1)).text
+    assert "*tst-2016-afi-01*" in by_id
+    assert by_id.split("\n")[1:] == by_words.split("\n")[1:]
