@@ -36,14 +36,22 @@ def _can_respond(body: dict[str, Any]) -> bool:
     return False
 
 
+def _button_state(body: dict[str, Any], respond: Respond) -> Any:
+    """The (query, page, as_of) a paging or share button carries; None when there is nothing to
+    do (no response_url) or the value is unreadable (the user is told the button expired)."""
+    if not _can_respond(body):
+        return None
+    state = read_state(_action(body).get("value") or "")
+    if state is None:
+        respond(**messages.simple(messages.EXPIRED_BUTTON), replace_original=False)
+    return state
+
+
 def register(app: App, services: Services) -> None:
     @guarded
     def page(body: dict[str, Any], respond: Respond, client: Any) -> None:
-        if not _can_respond(body):
-            return
-        state = read_state(_action(body).get("value") or "")
+        state = _button_state(body, respond)
         if state is None:
-            respond(**messages.simple(messages.EXPIRED_BUTTON), replace_original=False)
             return
         query, number, as_of = state
         payload = services.message(query, page=number, as_of=as_of)
@@ -56,11 +64,8 @@ def register(app: App, services: Services) -> None:
 
     @guarded
     def share(body: dict[str, Any], respond: Respond, client: Any) -> None:
-        if not _can_respond(body):
-            return
-        state = read_state(_action(body).get("value") or "")
+        state = _button_state(body, respond)
         if state is None:
-            respond(**messages.simple(messages.EXPIRED_BUTTON), replace_original=False)
             return
         query, number, as_of = state
         payload = services.message(query, page=number, as_of=as_of, response_type="in_channel",
