@@ -27,6 +27,7 @@ from .templating import build_env
 log = logging.getLogger(__name__)
 
 OnErrors = Callable[[list[Problem], str], None]
+OnChange = Callable[[KnowledgeBase, KnowledgeBase, str], None]  # (old, new, new version)
 CONTENT_SUFFIXES = (".yaml", ".yml")
 
 
@@ -72,6 +73,7 @@ class LiveKnowledgeBase:
                  env: jinja2.Environment | None = None, poll_interval: float = 1.0) -> None:
         self.content_dir = Path(content_dir)
         self.on_errors = on_errors  # settable later: `serve` wires it once the client exists
+        self.on_change: OnChange | None = None  # called once per newly served version
         self.env = env or build_env()
         self.poll_interval = poll_interval
         self.refused: ReloadResult | None = None  # the latest broken version, if any
@@ -99,8 +101,14 @@ class LiveKnowledgeBase:
             errors = [p for p in problems if not p.warning]
             if kb is None or errors:
                 return self._refuse(version, errors or problems)
+            old = self._current.kb
             self._current = Snapshot(kb, Renderer(self.env, kb), version)
             self.refused = None
+            if self.on_change is not None:
+                try:
+                    self.on_change(old, kb, version)
+                except Exception:  # reporting must never stop the watcher
+                    log.exception("could not report the content change")
             counts = ", ".join(f"{n} {k}" for k, n in kb.counts().items())
             log.info("content version %s now serving (%s)", version[:12], counts)
             return ReloadResult(True, version)

@@ -200,7 +200,7 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
     from .errors import BotError, ContentInvalid
     from .live import LiveKnowledgeBase
     from .slack import build_app
-    from .slack.admin import report_content_errors
+    from .slack.admin import report_content_changes, report_content_errors
 
     logging.basicConfig(level=log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -228,6 +228,7 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
                        f"{exc}") from None
     if settings.maintainers_channel:
         report_content_errors(live, app.client, settings.maintainers_channel)
+        report_content_changes(live, app.client, settings.maintainers_channel)
     live.start()
     from .reminders.service import ReminderService
 

@@ -158,3 +158,24 @@ def test_an_edit_made_before_watching_starts_is_picked_up(content_copy):
     _edit(content_copy, GOOD, FIXED)
     with live:
         wait_until(lambda: any(f.value == 77.7 for f in live.current.kb.figures), timeout=10)
+
+
+def test_a_valid_edit_posts_what_changed_once(emulator, content_copy):
+    """When a maintainer's edit goes live, the maintainers' channel is told in words what
+    changed (a status closed, a deadline moved), once per new version."""
+    from bot.slack.admin import report_content_changes
+
+    live = LiveKnowledgeBase(content_copy)
+    report_content_changes(live, web_client(emulator), MAINTAINERS)
+    path = content_copy / "cleveland" / "2016-effectiveness.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = 'date: "2017-05-01"'
+    assert old in text
+    path.write_text(text.replace(old, 'date: "2017-05-08"'),
+                    encoding="utf-8")
+    assert live.reload().changed
+    assert not live.reload().changed  # nothing new: no second post
+    posts = emulator.messages(MAINTAINERS)
+    assert len(posts) == 1
+    shown = visible(posts[0])
+    assert "is now served" in shown and "cle-2016-rec-01" in shown and "2017-05-08" in shown

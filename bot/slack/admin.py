@@ -15,7 +15,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from ..blocks import split_text
 from ..errors import Problem
+from ..kb import KnowledgeBase
 from ..live import LiveKnowledgeBase
 from ..templating import slack_escape
 from . import messages
@@ -111,6 +113,26 @@ def problem_lines(problems: list[Problem], limit: int = MAX_REPORTED_CHARS) -> s
 def report_content_errors(live: LiveKnowledgeBase, client: WebClient, channel: str) -> None:
     """Post each broken content version's problems to the maintainers' channel, once."""
     live.on_errors = content_error_poster(client, channel, lambda: live.current.version)
+
+
+def report_content_changes(live: LiveKnowledgeBase, client: WebClient, channel: str,
+                           limit: int = 40) -> None:
+    """Post, once per newly served version, what changed in words (`inspection-bot diff`)."""
+    from ..diff import describe_changes
+
+    def post(old: KnowledgeBase, new: KnowledgeBase, version: str) -> None:
+        lines = describe_changes(old, new)
+        head = messages.CONTENT_CHANGED.format(version=version[:12])
+        shown = [f"• {slack_escape(line)}" for line in lines[:limit]]
+        if len(lines) > limit:
+            shown.append(messages.CONTENT_CHANGED_MORE.format(more=len(lines) - limit))
+        body = "\n".join(shown) or messages.CONTENT_CHANGED_NOTHING
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": head}}]
+        blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": part}}
+                   for part in split_text(body)[:45]]
+        client.chat_postMessage(channel=channel, text=head, blocks=blocks)
+
+    live.on_change = post
 
 
 def content_error_poster(client: WebClient, channel: str,

@@ -35,6 +35,10 @@ CONTENT_ERRORS = (":warning: A content change (version `{version}`) has {count} 
                   "The bot keeps serving the last good version `{serving}` until they are fixed.")
 CONTENT_ERRORS_MORE = "…and {more} more: run `inspection-bot validate` for the whole list."
 
+CONTENT_CHANGED = ":memo: Content version `{version}` is now served. What changed:"
+CONTENT_CHANGED_MORE = "…and {more} more: run `inspection-bot diff` for the whole list."
+CONTENT_CHANGED_NOTHING = "no change to what the bot says (wording of comments or layout only)."
+
 HOME_UNAVAILABLE = "The dashboard could not be built just now. Try again in a minute."
 
 
