@@ -7,6 +7,7 @@ close words (edit similarity), at a discount, so `safegaurding` still finds safe
 from __future__ import annotations
 
 import difflib
+import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -86,5 +87,5 @@ class SearchIndex:
             for key in hit_by_word:
                 matched[key] += 1
         # Items matching more of the query's words come first, then by score.
-        ranked = sorted(scores, key=lambda k: (-matched[k], -scores[k], k))
-        return [Hit(k[0], k[1], round(scores[k], 4)) for k in ranked[:limit]]
+        ranked = heapq.nsmallest(limit, scores, key=lambda k: (-matched[k], -scores[k], k))
+        return [Hit(k[0], k[1], round(scores[k], 4)) for k in ranked]
