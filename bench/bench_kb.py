@@ -269,13 +269,10 @@ def bench_queries(shipped: Path, synthetic: Path, as_of: dt.date) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from synthetic import add_size_arguments, generate
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--forces", type=int, default=43)
-    ap.add_argument("--inspections", type=int, default=10)
-    ap.add_argument("--findings", type=int, default=60)
-    ap.add_argument("--figures", type=int, default=80)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--base-date", type=dt.date.fromisoformat, default=dt.date(2026, 1, 1))
+    add_size_arguments(ap)
     ap.add_argument("--runs", type=int, default=3, help="cold load runs (fresh processes)")
     ap.add_argument("--keep", type=Path, help="write the synthetic content here and keep it")
     ap.add_argument("--no-tracemalloc", action="store_true", help="skip the (slow) traced run")
@@ -288,7 +285,6 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
 
-    from synthetic import generate
 
     tmp = None
     if a.keep:

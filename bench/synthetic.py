@@ -419,15 +419,20 @@ def generate(out_dir: Path | str, forces: int = 43, inspections: int = 10, findi
     return counts
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("out_dir", type=Path)
+def add_size_arguments(ap: argparse.ArgumentParser) -> None:
+    """The knowledge-base size options, shared with the benchmarks that generate one."""
     ap.add_argument("--forces", type=int, default=43)
     ap.add_argument("--inspections", type=int, default=10)
     ap.add_argument("--findings", type=int, default=60)
     ap.add_argument("--figures", type=int, default=80)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--base-date", type=dt.date.fromisoformat, default=dt.date(2026, 1, 1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("out_dir", type=Path)
+    add_size_arguments(ap)
     a = ap.parse_args(argv)
     counts = generate(a.out_dir, forces=a.forces, inspections=a.inspections, findings=a.findings,
                       figures=a.figures, seed=a.seed, base_date=a.base_date)

@@ -198,7 +198,7 @@ def build(raw: Raw, problems: list[Problem]) -> KnowledgeBase:
             note=d.get("note"), loc=_loc(d)))
 
     findings = []
-    for i, (d, _, insp) in enumerate(raw.of("findings")):
+    for d, _, insp in raw.of("findings"):
         if insp is None or "id" not in insp or not _ok(d, "id", "kind", "area", "text", "source"):
             continue
         published = insp.get("published")
@@ -224,7 +224,6 @@ def build(raw: Raw, problems: list[Problem]) -> KnowledgeBase:
             owner=d.get("owner"), status=d.get("status", "open"), history=history,
             follows_up=tuple(links.get("follows_up") or ()), repeats=tuple(links.get("repeats") or ()),
             supersedes=tuple(links.get("supersedes") or ()), note=d.get("note"), loc=_loc(d)))
-        del i
 
     figures = []
     for d, _, insp in raw.of("figures"):

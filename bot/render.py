@@ -101,17 +101,11 @@ class Renderer:
     def render(self, result: Any) -> Rendered:
         if isinstance(result, ItemResult):
             return self._render_item(result)
-        if isinstance(result, AreaResult):
-            return self._render_area(result)
         name = TEMPLATE_FOR[type(result)]
         text = self.env.get_template(name).render(r=result, **self._globals())
         chunks = split_chunks(text)
         listing = not isinstance(result, (HelpResult, NotFound))
         return Rendered(summary(result), chunks, listing)
-
-    def _render_area(self, result: AreaResult) -> Rendered:
-        text = self.env.get_template("area.md.j2").render(r=result, **self._globals())
-        return Rendered(summary(result), split_chunks(text), True)
 
     def _render_item(self, result: ItemResult) -> Rendered:
         kind, item = result.kind, result.item

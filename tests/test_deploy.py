@@ -22,7 +22,7 @@ DOCUMENTED_VARIABLES = {
 # `NAME=value` (set) or `# NAME=value` (optional, showing its default).
 _ASSIGNMENT = re.compile(r"^(?:#\s*)?([A-Z][A-Z0-9_]*)=(.*)$")
 _REAL_TOKEN = re.compile(r"^(?:xox[a-z]|xapp)-\d")
-_ENV_READ = re.compile(r"""(?:getenv|environ\.get|environ\[)\(?\s*["']([A-Z][A-Z0-9_]*)["']""")
+_ENV_READ = re.compile(r"""(?:getenv|environ\.get|environ\[|\benv\.get)\(?\s*["']([A-Z][A-Z0-9_]*)["']""")
 
 
 @pytest.fixture(scope="module")
