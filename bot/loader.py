@@ -5,7 +5,6 @@ served unless the whole knowledge base is valid."""
 from __future__ import annotations
 
 import gc
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,9 @@ from .model import (
     Response,
     SourceRef,
 )
+from .reminders.policy import build as build_policy
 from .schema import FILE, GRADE_SCALES
-from .yamlfile import Mark, YamlSyntaxError, read_file
+from .yamlfile import Mark, YamlSyntaxError, display_path, read_file
 
 
 @dataclass
@@ -41,21 +41,13 @@ class Raw:
     """Checked mappings from every file, each with the file it came from, before building."""
 
     items: dict[str, list[tuple[LDict, str, LDict | None]]] = field(default_factory=dict)
+    policy: LDict | None = None  # the `policy:` mapping of policy.yaml, checked after building
 
     def add(self, key: str, item: LDict, file: str, inspection: LDict | None) -> None:
         self.items.setdefault(key, []).append((item, file, inspection))
 
     def of(self, key: str) -> list[tuple[LDict, str, LDict | None]]:
         return self.items.get(key, [])
-
-
-def display_path(path: Path) -> str:
-    """Relative to the working directory when below it (what a maintainer types), else absolute."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path.resolve()) if rel.startswith("..") else rel
 
 
 def content_files(content_dir: Path) -> list[Path]:
@@ -96,6 +88,8 @@ def read_all(content_dir: Path) -> tuple[Raw, list[Problem]]:
                 raw.add(key, item, shown, inspection)
         if inspection is not None:
             raw.add("inspections", inspection, shown, None)
+        if "policy" in data:
+            raw.policy = data["policy"]
     return raw, problems
 
 
@@ -128,6 +122,8 @@ def _check(content_dir: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     raw, problems = read_all(content_dir)
     kb = build(raw, problems)
     problems.extend(checks.cross_references(kb, raw))
+    if raw.policy is not None:  # the reminders policy's time zone, routes and quiet periods
+        problems.extend(build_policy(raw.policy, kb)[1])
     problems = sorted(set(problems))
     return (None if any(not p.warning for p in problems) else kb), problems
 

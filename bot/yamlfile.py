@@ -6,6 +6,7 @@ YAML 1.1, decide what a scalar means: `no` stays the text "no" until a field say
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,3 +74,12 @@ def scalar_kind(node: yaml.ScalarNode) -> str:
         NULL: "empty (null)",
         "tag:yaml.org,2002:value": "text",
     }.get(node.tag, "text")
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when below it (what a maintainer types), else absolute."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path.resolve()) if rel.startswith("..") else rel

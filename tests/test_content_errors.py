@@ -196,3 +196,26 @@ def test_bot_refuses_to_start_on_invalid_content_without_traceback(mini_dir: Pat
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "'great' is not one of" in result.output
+
+
+def test_validate_checks_the_reminders_policy_against_the_content(mini_dir: Path) -> None:
+    """A time zone that does not exist, a route to an unknown area and a quiet period that ends
+    before it starts are caught by `validate` (and by live reload), not first at 9 a.m."""
+    (mini_dir / "policy.yaml").write_text(
+        "policy:\n"
+        "  default_channel: C1\n"
+        "  timezone: Europe/Lundun\n"
+        "  routes:\n"
+        "    - {area: nowhere, channel: C2}\n"
+        "    - {owner: head-of-crime, channel: C3}\n"
+        "  quiet_periods:\n"
+        "    - {from: \"2017-05-02\", to: \"2017-05-01\"}\n")
+    result = CliRunner().invoke(cli, ["validate", str(mini_dir)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "policy.yaml:" in line]
+    assert [line.split(": ", 2)[:2] for line in lines] == [
+        [f"{mini_dir}/policy.yaml:3:13", "policy.timezone"],
+        [f"{mini_dir}/policy.yaml:5:14", "policy.routes[0].area"],
+        [f"{mini_dir}/policy.yaml:8:32", "policy.quiet_periods[0].to"],
+    ], result.output
+    assert "unknown area 'nowhere'" in result.output  # the known owner's route is fine

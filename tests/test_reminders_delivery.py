@@ -100,8 +100,9 @@ def test_week_of_downtime_one_catch_up_digest(slack, ledger, mini_kb) -> None:
 def test_crash_between_post_and_confirm_is_reconciled(slack, ledger, mini_kb) -> None:
     sender = sender_for(slack, ledger, mini_kb)
     [post] = due_posts(mini_kb, P, ledger.state(), at(dt.date(2017, 4, 24)))
-    ledger.claim(post.keys, "C0DIGEST")
-    sender.client.chat_postMessage(channel="C0DIGEST", **render(mini_kb, post))  # then crash
+    claim = ledger.claim(post.keys, "C0DIGEST")
+    sender.client.chat_postMessage(channel="C0DIGEST",
+                                   **render(mini_kb, post, digest=claim.digest))  # then crash
     r = run_tick(mini_kb, P, ledger, sender, at(dt.date(2017, 4, 24)))
     assert r.posts == [] and len(slack.messages("C0DIGEST")) == 1
     assert {row.state for row in ledger.rows()} == {"sent"}

@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 from ..errors import BotError
 from ..kb import KnowledgeBase
 from ..settings import Settings
-from .due import LedgerState, Post, due_posts
+from .due import Key, LedgerState, Post, candidates, due_posts
 from .ledger import Ledger
 from .policy import Policy, PolicyInvalid, load_policy
 from .sender import make_client, render
@@ -33,14 +33,14 @@ def policy_for(settings: Settings, kb: KnowledgeBase) -> Policy:
         raise BotError(f"the reminders policy has errors:\n{exc.message}") from None
 
 
-def read_only_state(settings: Settings) -> LedgerState:
-    """The ledger's state if there is a ledger; never creates one."""
+def read_only_state(settings: Settings, keys: list[Key]) -> LedgerState:
+    """The ledger's state for these keys if there is a ledger; never creates one."""
     if not settings.database_url and not (settings.data_dir / "inspection-bot.sqlite3").exists():
         return LedgerState()
     ledger = Ledger(settings.db_url)
     if not inspect(ledger.engine).has_table("reminder_ledger"):
         return LedgerState()
-    return ledger.state()
+    return ledger.state(keys)
 
 
 def describe(kb: KnowledgeBase, post: Post) -> str:
@@ -58,7 +58,9 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
         echo(f"Note: {day} is not a working day under the policy; the scheduler would not "
              "tick today. Running anyway.")
     if dry_run:
-        posts = due_posts(kb, policy, read_only_state(settings), now)
+        cands = candidates(kb, policy, now)
+        posts = due_posts(kb, policy, read_only_state(settings, [c.key for c in cands]), now,
+                          cands)
         echo(f"Dry run for {now.isoformat()}: {len(posts)} digest(s) would be posted.")
         for post in posts:
             echo(describe(kb, post))

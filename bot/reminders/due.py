@@ -128,11 +128,23 @@ def destinations(kb: KnowledgeBase, policy: Policy, what: Deadlined) -> list[str
     return out
 
 
-def due_posts(kb: KnowledgeBase, policy: Policy, state: LedgerState,
-              now: dt.datetime) -> list[Post]:
-    """Everything due at `now`, one Post per destination (sorted by destination)."""
-    today = now.astimezone(policy.tz).date() if now.tzinfo else now.date()
-    by_dest: dict[str, list[DueItem]] = {}
+@dataclass(frozen=True)
+class Candidate:
+    """A reminder whose milestone has come, before the ledger says whether it went out."""
+
+    key: Key
+    what: Deadlined
+    milestone_day: dt.date
+
+
+def _today(now: dt.datetime, policy: Policy) -> dt.date:
+    return now.astimezone(policy.tz).date() if now.tzinfo else now.date()
+
+
+def candidates(kb: KnowledgeBase, policy: Policy, now: dt.datetime) -> list[Candidate]:
+    """For every live dated deadline and destination, the latest milestone that has come."""
+    today = _today(now, policy)
+    out = []
     for what in deadlined(kb, policy):
         ms = milestone(what.date, today, policy)
         if ms is None:
@@ -140,13 +152,25 @@ def due_posts(kb: KnowledgeBase, policy: Policy, state: LedgerState,
         name, day = ms
         version = what.date.isoformat()
         for dest in destinations(kb, policy, what):
-            key = Key(what.item_id, name, version, dest)
-            if key in state.taken:
-                continue
-            older = [v for v in state.versions.get((what.item_id, dest), ()) if v != version]
-            previous = dt.date.fromisoformat(older[-1]) if older else None
-            late = day < today
-            by_dest.setdefault(dest, []).append(DueItem(
-                key, what, day, (what.date - today).days, previous, late))
+            out.append(Candidate(Key(what.item_id, name, version, dest), what, day))
+    return out
+
+
+def due_posts(kb: KnowledgeBase, policy: Policy, state: LedgerState, now: dt.datetime,
+              cands: list[Candidate] | None = None) -> list[Post]:
+    """Everything due at `now`, one Post per destination (sorted by destination). `cands`
+    saves recomputing `candidates(kb, policy, now)` when the caller has them already."""
+    today = _today(now, policy)
+    by_dest: dict[str, list[DueItem]] = {}
+    for c in candidates(kb, policy, now) if cands is None else cands:
+        key, what = c.key, c.what
+        if key in state.taken:
+            continue
+        older = [v for v in state.versions.get((what.item_id, key.destination), ())
+                 if v != key.version]
+        previous = dt.date.fromisoformat(older[-1]) if older else None
+        by_dest.setdefault(key.destination, []).append(DueItem(
+            key, what, c.milestone_day, (what.date - today).days, previous,
+            c.milestone_day < today))
     return [Post(dest, today, tuple(sorted(items, key=lambda i: (i.what.date, i.what.item_id))))
             for dest, items in sorted(by_dest.items())]

@@ -17,9 +17,8 @@ import holidays
 from ..errors import ContentInvalid, Problem
 from ..fields import Checker, Invalid, LDict
 from ..kb import KnowledgeBase
-from ..loader import display_path
 from ..schema import FILE, WEEKDAYS
-from ..yamlfile import YamlSyntaxError, read_file
+from ..yamlfile import YamlSyntaxError, display_path, read_file
 
 POLICY_FILE = "policy.yaml"
 DEFAULT_CHANNEL = "C0DIGEST"  # a placeholder: replace it with the real channel id

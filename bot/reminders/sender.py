@@ -22,11 +22,12 @@ from ..kb import KnowledgeBase
 from ..render import Rendered, split_chunks
 from ..templating import build_env
 from .due import Key, Post
-from .ledger import Ledger
+from .ledger import Claim, Ledger
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "inspection_reminder"
 CHANNEL_FAULTS = ("channel_not_found", "not_in_channel", "is_archived")
+PAGE_LINES_MAX = 200  # no Slack message shows more reminder lines than this
 
 
 def make_client(token: str, base_url: str, retries: int = 3) -> WebClient:
@@ -35,22 +36,40 @@ def make_client(token: str, base_url: str, retries: int = 3) -> WebClient:
         ServerErrorRetryHandler(max_retry_count=retries)])
 
 
-def render(kb: KnowledgeBase, post: Post, env=None) -> dict[str, Any]:
-    """The chat.postMessage arguments (without channel) for a post: one message, one page."""
+def render(kb: KnowledgeBase, post: Post, env=None, digest: str = "") -> dict[str, Any]:
+    """The chat.postMessage arguments (without channel) for a post: one message, one page.
+
+    A digest too long for one message shows the nearest deadlines and counts the rest. The
+    metadata carries the claim's `digest` token (what reconciliation looks for) and the keys
+    of the lines shown."""
     env = env or build_env()
     template = env.get_template("reminder.md.j2")
-    shown = len(post.items)
-    while True:
+
+    def attempt(shown: int) -> tuple[Rendered, bool]:
         text = template.render(post=post, shown=shown, area_name=kb.area_name)
         rendered = Rendered(f"{len(post.items)} deadline reminder(s) for "
                             f"{post.day.isoformat()}", split_chunks(text), listing=True)
-        if shown <= 1 or len(paginate(rendered)) == 1:
-            break
-        shown = max(1, shown * 3 // 4)
+        return rendered, len(paginate(rendered)) == 1
+
+    shown = len(post.items)
+    rendered, fits = attempt(shown)
+    if not fits:  # the largest count that fits: one page holds a few dozen lines at most
+        lo, hi = 1, min(shown - 1, PAGE_LINES_MAX)
+        rendered, _ = attempt(lo)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            candidate, ok = attempt(mid)
+            if ok:
+                lo, rendered = mid, candidate
+            else:
+                hi = mid - 1
+        shown = lo
     payload = to_message(rendered, response_type="in_channel", share_button=False)
+    keys = [str(i.key) for i in post.items[:shown]]
     return {"text": payload["text"], "blocks": payload["blocks"],
             "metadata": {"event_type": EVENT_TYPE,
-                         "event_payload": {"keys": [str(k) for k in post.keys]}}}
+                         "event_payload": {"digest": digest, "keys": keys,
+                                           "more": len(post.items) - shown}}}
 
 
 @dataclass
@@ -65,36 +84,45 @@ class Outcome:
 
 class Sender:
     def __init__(self, client: WebClient, ledger: Ledger, kb: KnowledgeBase, *,
-                 maintainers_channel: str | None = None):
+                 maintainers_channel: str | None = None, dm_channels: dict[str, str] | None = None):
         self.client, self.ledger, self.kb = client, ledger, kb
         self.maintainers_channel = maintainers_channel
         self.env = build_env()
+        # user id -> direct-message channel id; pass the same dict to later Senders so a DM
+        # costs conversations.open once per process, not once per tick
+        self.dm_channels = {} if dm_channels is None else dm_channels
 
     def channel_for(self, destination: str) -> str:
         """A user id (U..., W...) is reached through its direct-message channel."""
-        if destination[:1] in ("U", "W"):
-            return self.client.conversations_open(users=destination)["channel"]["id"]
-        return destination
+        if destination[:1] not in ("U", "W"):
+            return destination
+        if destination not in self.dm_channels:
+            resp = self.client.conversations_open(users=destination)
+            self.dm_channels[destination] = resp["channel"]["id"]
+        return self.dm_channels[destination]
 
     def send(self, post: Post) -> Outcome:
         out = Outcome(post.destination)
-        won = self.ledger.claim(post.keys, post.destination)
+        claim = self.ledger.claim(post.keys, post.destination)
+        won = set(claim.keys)
         out.skipped = [k for k in post.keys if k not in won]
         if not won:
             return out
         mine = Post(post.destination, post.day, tuple(i for i in post.items if i.key in won))
         try:
             channel = self.channel_for(post.destination)
-            resp = self.client.chat_postMessage(channel=channel, **render(self.kb, mine, self.env))
+            resp = self.client.chat_postMessage(
+                channel=channel, **render(self.kb, mine, self.env, claim.digest))
         except SlackApiError as exc:
-            return self._failed(out, won, exc.response.get("error") or str(exc))
-        self.ledger.confirm(won, resp["channel"], resp["ts"])
-        out.sent, out.ts = won, resp["ts"]
+            return self._failed(out, claim, exc.response.get("error") or str(exc))
+        self.ledger.confirm(claim.digest, resp["channel"], resp["ts"])
+        out.sent, out.ts = claim.keys, resp["ts"]
         log.info("posted %d reminder(s) to %s (ts %s)", len(won), post.destination, resp["ts"])
         return out
 
-    def _failed(self, out: Outcome, keys: list[Key], error: str) -> Outcome:
-        self.ledger.fail(keys, error)
+    def _failed(self, out: Outcome, claim: Claim, error: str) -> Outcome:
+        keys = claim.keys
+        self.ledger.fail(claim.digest, error)
         out.failed, out.error = keys, error
         hint = (" Invite the bot to the channel or fix the channel id in content/policy.yaml."
                 if error in CHANNEL_FAULTS else "")
@@ -117,33 +145,37 @@ class Sender:
     def reconcile(self) -> tuple[list[Key], list[Key]]:
         """Settle pending claims from the channels: confirm those whose message is there,
         release the others for re-posting. Returns (confirmed, released)."""
-        confirmed, released = [], []
-        by_channel: dict[str, list] = {}
+        confirmed: list[Key] = []
+        released: list[Key] = []
+        by_channel: dict[str, dict[str | None, list]] = {}
         for row in self.ledger.rows("pending"):
-            by_channel.setdefault(row.channel or row.key.destination, []).append(row)
-        for channel, rows in by_channel.items():
-            oldest = min(r.created_at for r in rows)
+            digests = by_channel.setdefault(row.channel or row.key.destination, {})
+            digests.setdefault(row.digest, []).append(row)
+        for channel, digests in by_channel.items():
+            oldest = min(r.created_at for rows in digests.values() for r in rows)
             if oldest.tzinfo is None:
                 oldest = oldest.replace(tzinfo=dt.UTC)
             try:
-                found = self._posted_keys(self.channel_for(channel), oldest.timestamp() - 300)
+                found = self._posted_digests(self.channel_for(channel), oldest.timestamp() - 300)
             except SlackApiError as exc:
                 log.error("cannot reconcile reminders in %s: %s", channel,
                           exc.response.get("error"))
                 continue
-            for r in rows:
-                if str(r.key) in found:
-                    self.ledger.confirm([r.key], channel, found[str(r.key)])
-                    confirmed.append(r.key)
+            for digest, rows in digests.items():
+                keys = [r.key for r in rows]
+                if digest is not None and digest in found:
+                    self.ledger.confirm(digest, channel, found[digest])
+                    confirmed.extend(keys)
                 else:
-                    self.ledger.release([r.key])
-                    released.append(r.key)
+                    self.ledger.release(digest)
+                    released.extend(keys)
         if confirmed or released:
             log.warning("reconciled pending reminders: %d found posted, %d released",
                         len(confirmed), len(released))
         return confirmed, released
 
-    def _posted_keys(self, channel: str, oldest: float) -> dict[str, str]:
+    def _posted_digests(self, channel: str, oldest: float) -> dict[str, str]:
+        """digest token -> ts of the message that carries it, since `oldest`."""
         found: dict[str, str] = {}
         cursor = None
         while True:
@@ -153,9 +185,9 @@ class Sender:
             messages: list[dict] = resp.get("messages", [])
             for m in messages:
                 meta = m.get("metadata") or {}
-                if meta.get("event_type") == EVENT_TYPE:
-                    for k in meta.get("event_payload", {}).get("keys", []):
-                        found[k] = m["ts"]
+                digest = (meta.get("event_payload") or {}).get("digest")
+                if meta.get("event_type") == EVENT_TYPE and digest:
+                    found[digest] = m["ts"]
             cursor = (resp.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return found

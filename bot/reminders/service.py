@@ -35,10 +35,12 @@ class ReminderService:
         self.leader = Leadership(self.ledger.engine)
         self.policy = load_policy(settings.content_dir, live.current.kb)
         self.clock = Clock(self.policy, self.tick, alert=self._alert)
+        self.dm_channels: dict[str, str] = {}
 
     def _sender(self) -> Sender:
         return Sender(self.client, self.ledger, self.live.current.kb,
-                      maintainers_channel=self.settings.maintainers_channel)
+                      maintainers_channel=self.settings.maintainers_channel,
+                      dm_channels=self.dm_channels)
 
     def _alert(self, text: str) -> None:
         self._sender().alert(text)

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ..kb import KnowledgeBase
-from .due import Post, due_posts
+from .due import Post, candidates, due_posts
 from .leader import Leadership
 from .ledger import Ledger
 from .policy import Policy
@@ -41,7 +41,8 @@ def run_tick(kb: KnowledgeBase, policy: Policy, ledger: Ledger, sender: Sender,
         log.info("another process sends the reminders; standing by")
         return TickResult(day, "standby")
     sender.reconcile()
-    posts = due_posts(kb, policy, ledger.state(), now)
+    cands = candidates(kb, policy, now)
+    posts = due_posts(kb, policy, ledger.state(c.key for c in cands), now, cands)
     result = TickResult(day, "ran", posts)
     for post in posts:
         result.outcomes.append(sender.send(post))
