@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import (
     Area,
@@ -25,6 +25,9 @@ from .model import (
 )
 from .search import SearchIndex
 from .words import tokens
+
+if TYPE_CHECKING:  # the policy module needs the knowledge base's types, not the other way
+    from .reminders.policy import Policy
 
 
 def _by_id(items: Iterable[Any]) -> dict[str, Any]:
@@ -123,6 +126,9 @@ class KnowledgeBase:
     findings: list[Finding]
     figures: list[Figure]
     responses: list[Response]
+    # content/policy.yaml as loaded; None when there is none (bot.reminders.policy.policy_of
+    # then gives the defaults)
+    policy: Policy | None = field(default=None, repr=False, compare=False)
     index: dict[str, Any] = field(init=False, repr=False, compare=False)
     search_index: SearchIndex = field(init=False, repr=False, compare=False)
 

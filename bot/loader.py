@@ -31,6 +31,7 @@ from .model import (
     Response,
     SourceRef,
 )
+from .reminders.policy import Policy
 from .reminders.policy import build as build_policy
 from .schema import FILE, GRADE_SCALES
 from .yamlfile import Mark, YamlSyntaxError, display_path, read_file
@@ -120,10 +121,13 @@ def _check(content_dir: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     if not content_dir.is_dir():
         return None, [Problem(str(content_dir), 1, 1, "", "content folder not found")]
     raw, problems = read_all(content_dir)
-    kb = build(raw, problems)
+    policy = None
+    if raw.policy is not None:  # the reminders policy: its time zone, routes, quiet periods
+        ids = {kind: {str(d.get("id")) for d, _, _ in raw.of(f"{kind}s")} for kind in ("area", "owner")}
+        policy, more = build_policy(raw.policy, ids)
+        problems.extend(more)
+    kb = build(raw, problems, policy)
     problems.extend(checks.cross_references(kb, raw))
-    if raw.policy is not None:  # the reminders policy's time zone, routes and quiet periods
-        problems.extend(build_policy(raw.policy, kb)[1])
     problems = sorted(set(problems))
     return (None if any(not p.warning for p in problems) else kb), problems
 
@@ -161,7 +165,7 @@ def _deadline(d: LDict | None, published: Any, problems: list[Problem], path: st
                     after_publication=after, set_by=d.get("set_by", "inspectorate"))
 
 
-def build(raw: Raw, problems: list[Problem]) -> KnowledgeBase:
+def build(raw: Raw, problems: list[Problem], policy: Policy | None = None) -> KnowledgeBase:
     forces = [Force(d["id"], d["name"], d["prefix"]) for d, _, _ in raw.of("forces")
               if _ok(d, "id", "name", "prefix")]
     documents = [Document(d["id"], d["title"], d["kind"], d.get("published"),
@@ -244,7 +248,7 @@ def build(raw: Raw, problems: list[Problem]) -> KnowledgeBase:
 
     return KnowledgeBase(forces=forces, documents=documents, areas=areas, owners=owners,
                          inspections=inspections, judgments=judgments, findings=findings,
-                         figures=figures, responses=responses)
+                         figures=figures, responses=responses, policy=policy)
 
 
 __all__ = ["load", "check", "Mark"]

@@ -55,6 +55,19 @@ def test_rag_on_a_fixture_with_future_deadlines(mini_kb) -> None:
     assert "tst-2021-coc-01" not in late  # 2021/22 was not yet published in 2017
 
 
+def test_amber_window_follows_the_reminders_policy(mini_dir) -> None:
+    """Amber starts when the first reminder goes out: the policy's largest lead time."""
+    from bot import loader
+
+    (mini_dir / "policy.yaml").write_text(
+        'policy:\n  default_channel: C1\n  lead_times: [7, 60]\n')
+    kb = loader.load(mini_dir)
+    t = tracker.build(kb, dt.date(2017, 3, 10))  # 1 May is 52 days away
+    row = next(r for r in t.rows if r.finding.id == "tst-2016-rec-01")
+    assert (t.amber_days, row.rag, row.rag_reason) == (60, "amber", "due within 60 days")
+    assert "amber is due within 60 days" in tracker.to_markdown(t)
+
+
 def test_as_of_reproduces_status_before_a_later_update(mini_dir) -> None:
     from bot import loader
 

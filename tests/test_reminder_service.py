@@ -39,8 +39,14 @@ def test_broken_policy_edit_keeps_the_last_good_policy(tmp_path, content_copy, e
     try:
         good = service.policy
         policy_file = content_copy / "policy.yaml"
-        policy_file.write_text(policy_file.read_text() + "\n  bogus: [unclosed\n")
+        text = policy_file.read_text()
+        policy_file.write_text(text + "\n  bogus: [unclosed\n")
+        assert not live.reload().ok  # refused: content and policy keep serving together
         result = service.tick(dt.datetime(2017, 4, 24, 9, 0, tzinfo=LONDON))
         assert service.policy == good and result.status == "ran"
+        policy_file.write_text(text.replace('time: "09:00"', 'time: "08:30"'))
+        assert live.reload().changed
+        service.tick(dt.datetime(2017, 4, 25, 9, 0, tzinfo=LONDON))
+        assert service.policy.time == "08:30"  # the fixed edit applies from the next tick
     finally:
         service.stop()

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import loader
+from bot.errors import ContentInvalid
 from bot.reminders.due import Key, LedgerState, due_posts, milestone
-from bot.reminders.policy import Policy, PolicyInvalid, Route, load_policy
+from bot.reminders.policy import Policy, Route, policy_of
 
 LONDON = Policy().tz
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +26,7 @@ def keys(posts) -> set[str]:
 
 
 def test_shipped_policy_loads_with_the_documented_defaults(kb) -> None:
-    policy = load_policy(ROOT / "content", kb)
+    policy = policy_of(kb)
     assert policy.lead_times == (30, 14, 7, 1) and policy.time == "09:00"
     assert policy.timezone == "Europe/London" and policy.days == ("mon", "tue", "wed", "thu", "fri")
     assert policy.default_channel == "C0DIGEST"
@@ -39,8 +41,8 @@ def test_bank_holidays_weekends_and_quiet_periods() -> None:
     assert not Policy(bank_holidays="none").is_bank_holiday(dt.date(2017, 5, 1))
 
 
-def test_policy_errors_are_located(tmp_path: Path, kb) -> None:
-    (tmp_path / "policy.yaml").write_text(
+def test_policy_errors_are_located(mini_dir: Path) -> None:
+    (mini_dir / "policy.yaml").write_text(
         "policy:\n"
         "  default_channel: C1\n"
         "  time: 9:00\n"
@@ -50,8 +52,8 @@ def test_policy_errors_are_located(tmp_path: Path, kb) -> None:
         "    - {area: nowhere, channel: C2}\n"
         "  quiet_periods:\n"
         "    - {from: \"2017-05-02\", to: \"2017-05-01\"}\n")
-    with pytest.raises(PolicyInvalid) as err:
-        load_policy(tmp_path, kb)
+    with pytest.raises(ContentInvalid) as err:
+        loader.load(mini_dir)
     text = err.value.message
     assert "policy.yaml:3:9: policy.time: '9:00' is read by YAML as a number" in text
     assert "policy.yaml:4:15: policy.days[1]: 'tuesday' is not one of" in text
@@ -72,7 +74,7 @@ def test_milestones_pick_the_latest_come_due() -> None:
 
 
 def test_done_when_the_action_plan_is_due_on_24_april_2017(kb) -> None:
-    posts = due_posts(kb, load_policy(ROOT / "content", kb), LedgerState(), at("2017-04-24"))
+    posts = due_posts(kb, policy_of(kb), LedgerState(), at("2017-04-24"))
     assert "cle-2016-rec-01|lead-7|2017-05-01|C0DIGEST" in keys(posts)
     assert len(posts) == 1  # everything for one destination folds into one digest
 

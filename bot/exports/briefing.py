@@ -119,6 +119,6 @@ def to_html(kb: KnowledgeBase, as_of: dt.date, env: jinja2.Environment | None = 
         as_of=as_of, as_of_words=long_date(as_of), forces=kb.forces,
         inspections=kb.inspections, grade_rows=rows, scale_change=scale_change,
         findings=live, totals=t.totals(), charts=charts(kb), chart_width=CHART_WIDTH,
-        bar_area=BAR_AREA, amber_days=tracker.AMBER_WINDOW_DAYS,
+        bar_area=BAR_AREA, amber_days=t.amber_days,
         stale_days=tracker.STALE_AFTER_DAYS, kind_words=tracker.KIND_WORDS,
         short_text=tracker.short_text)

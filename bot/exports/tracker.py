@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from ..kb import KnowledgeBase
 from ..model import Deadline, Finding, HistoryEntry
+from ..reminders.policy import policy_of
 
-# The policy's reminder window. When content/policy.yaml with lead times exists, use its largest
-# lead time here; until then 30 days matches the `due` command's default window.
-AMBER_WINDOW_DAYS = 30
+# Amber "due soon" is the reminders policy's window: its largest lead time (30 days by
+# default), so the tracker turns amber when the first reminder goes out.
+DEFAULT_AMBER_DAYS = 30
 # A live finding with a deadline and no recorded update for this long needs chasing.
 STALE_AFTER_DAYS = 90
 SHORT_TEXT = 120
@@ -71,6 +72,7 @@ class TrackerRow:
 class Tracker:
     as_of: dt.date
     rows: list[TrackerRow]  # grouped by area, worst first within an area
+    amber_days: int = DEFAULT_AMBER_DAYS  # "due soon": within this many days
 
     def by_area(self) -> list[tuple[str, list[TrackerRow]]]:
         groups: dict[str, list[TrackerRow]] = {}
@@ -129,7 +131,12 @@ def history_as_of(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> tuple[str, d
     return (applied[-1].status if applied else "open"), last
 
 
-def _row(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> TrackerRow:
+def amber_window(kb: KnowledgeBase) -> int:
+    """The reminders policy's largest lead time: when the first reminder goes out."""
+    return max(policy_of(kb).lead_times, default=DEFAULT_AMBER_DAYS)
+
+
+def _row(kb: KnowledgeBase, f: Finding, as_of: dt.date, amber_days: int) -> TrackerRow:
     status, last = history_as_of(kb, f, as_of)
     live = status not in ("closed", "superseded")
     deadlines = [d for _, d in f.deadlines]
@@ -146,8 +153,8 @@ def _row(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> TrackerRow:
         rag, reason = "closed", STATUS_WORDS.get(status, status).lower()
     elif overdue:
         rag, reason = "red", f"{overdue} days overdue"
-    elif dated and dated[0].date and (dated[0].date - as_of).days <= AMBER_WINDOW_DAYS:
-        rag, reason = "amber", f"due within {AMBER_WINDOW_DAYS} days"
+    elif dated and dated[0].date and (dated[0].date - as_of).days <= amber_days:
+        rag, reason = "amber", f"due within {amber_days} days"
     elif deadlines and (last is None or (as_of - last).days > STALE_AFTER_DAYS):
         rag = "amber"
         reason = (f"no update for {STALE_AFTER_DAYS} days" if last else "no update recorded")
@@ -159,9 +166,10 @@ def _row(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> TrackerRow:
 
 
 def build(kb: KnowledgeBase, as_of: dt.date) -> Tracker:
-    rows = [_row(kb, f, as_of) for f in kb.findings if _known_on(kb, f, as_of)]
+    amber_days = amber_window(kb)
+    rows = [_row(kb, f, as_of, amber_days) for f in kb.findings if _known_on(kb, f, as_of)]
     rows.sort(key=lambda r: (r.area, RAG_ORDER[r.rag], -(r.days_overdue or 0), r.finding.id))
-    return Tracker(as_of, rows)
+    return Tracker(as_of, rows, amber_days)
 
 
 def to_csv(tracker: Tracker) -> str:
@@ -205,7 +213,8 @@ def _table(rows: list[TrackerRow]) -> list[str]:
 def to_markdown(tracker: Tracker) -> str:
     lines = [f"# Findings tracker as of {tracker.as_of.isoformat()}", "",
              _totals_line(tracker.totals()), "",
-             f"RAG: red is overdue; amber is due within {AMBER_WINDOW_DAYS} days or has no "
+             f"RAG: red is overdue; amber is due within {tracker.amber_days} days (when the "
+             "first reminder goes out) or has no "
              f"update recorded for {STALE_AFTER_DAYS} days; green is on track. Closed and "
              "superseded findings are listed apart.", ""]
     closed = [r for r in tracker.rows if r.rag == "closed"]

@@ -12,7 +12,7 @@ from ..kb import KnowledgeBase
 from ..settings import Settings
 from .due import Key, LedgerState, Post, candidates, due_posts
 from .ledger import Ledger
-from .policy import Policy, PolicyInvalid, load_policy
+from .policy import Policy, policy_of
 from .sender import make_client, render
 
 
@@ -24,13 +24,6 @@ def parse_now(text: str | None, policy: Policy) -> dt.datetime:
     except ValueError:
         raise BotError(f"--now '{text}' is not an ISO date-time such as 2017-04-24T09:00.") from None
     return now if now.tzinfo else now.replace(tzinfo=policy.tz)
-
-
-def policy_for(settings: Settings, kb: KnowledgeBase) -> Policy:
-    try:
-        return load_policy(settings.content_dir, kb)
-    except PolicyInvalid as exc:
-        raise BotError(f"the reminders policy has errors:\n{exc.message}") from None
 
 
 def read_only_state(settings: Settings, keys: list[Key]) -> LedgerState:
@@ -51,7 +44,7 @@ def describe(kb: KnowledgeBase, post: Post) -> str:
 
 def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_run: bool,
                echo: Callable[[str], None]) -> None:
-    policy = policy_for(settings, kb)
+    policy = policy_of(kb)
     now = parse_now(now_text, policy)
     day = now.astimezone(policy.tz).date()
     if not policy.is_working_day(day):

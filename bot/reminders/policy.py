@@ -1,24 +1,25 @@
 """The reminders policy: when and where the bot posts, read from content/policy.yaml.
 
-The file is checked by the same declarations as the content (bot/schema.py POLICY), so a
-mistake is reported as `file:line:col: path: message`. Checks that need the knowledge base
-(an area or owner a route names) or the clock (a time zone name) are done here.
+The loader reads it with the rest of the content: its fields are checked by the same
+declarations (bot/schema.py POLICY), and `build` here checks what needs more (a time zone name,
+the areas and owners a route names, quiet periods in order), so every mistake is reported as
+`file:line:col: path: message` by `validate` and refused as a whole by live reload. The loaded
+policy travels with the knowledge base (`kb.policy`; `policy_of(kb)`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from ..errors import ContentInvalid, Problem
-from ..fields import Checker, Invalid, LDict
+from ..errors import Problem
+from ..fields import LDict
 from ..kb import KnowledgeBase
-from ..schema import FILE, WEEKDAYS
-from ..yamlfile import YamlSyntaxError, display_path, read_file
+from ..schema import WEEKDAYS
 
 POLICY_FILE = "policy.yaml"
 DEFAULT_CHANNEL = "C0DIGEST"  # a placeholder: replace it with the real channel id
@@ -90,16 +91,15 @@ class Policy:
         return list(dict.fromkeys(out)) or [self.default_channel]
 
 
-class PolicyInvalid(ContentInvalid):
-    pass
-
-
 def _problem(d: LDict, key: str, path: str, message: str, hint: str = "") -> Problem:
     m = d.key_marks.get(key, d.mark)
     return Problem(m.file, m.line, m.column, path, message, hint)
 
 
-def build(d: LDict, kb: KnowledgeBase | None, path: str = "policy") -> tuple[Policy, list[Problem]]:
+def build(d: LDict, ids: Mapping[str, Container[str]] | None,
+          path: str = "policy") -> tuple[Policy, list[Problem]]:
+    """The Policy in a checked `policy:` mapping, and its problems. `ids` are the area and owner
+    ids in the content ({"area": ..., "owner": ...}) that routes may name; None skips that."""
     problems: list[Problem] = []
     kw: dict = {}
     for key in ("default_channel", "timezone", "time", "bank_holidays", "on_the_day",
@@ -125,7 +125,7 @@ def build(d: LDict, kb: KnowledgeBase | None, path: str = "policy") -> tuple[Pol
         if "channel" not in r:
             continue
         for key, kind in (("area", "area"), ("owner", "owner")):
-            if kb is not None and key in r and r[key] not in kb.index[kind]:
+            if ids is not None and key in r and r[key] not in ids[kind]:
                 problems.append(_problem(r, key, f"{path}.routes[{i}].{key}",
                                          f"unknown {kind} '{r[key]}'.",
                                          f"Use an id from {kind}s in the content."))
@@ -142,30 +142,6 @@ def build(d: LDict, kb: KnowledgeBase | None, path: str = "policy") -> tuple[Pol
     return Policy(**kw), problems
 
 
-def load_policy(content_dir: Path | str, kb: KnowledgeBase | None = None) -> Policy:
-    """The policy in CONTENT/policy.yaml (defaults when there is none); PolicyInvalid lists
-    every problem as file:line:col."""
-    path = Path(content_dir) / POLICY_FILE
-    if not path.exists():
-        return Policy()
-    shown = display_path(path)
-    try:
-        node = read_file(path, shown)
-    except YamlSyntaxError as exc:
-        raise PolicyInvalid([Problem(exc.mark.file, exc.mark.line, exc.mark.column, "",
-                                     exc.message)]) from None
-    ck = Checker(shown)
-    problems: list[Problem] = []
-    policy = Policy()
-    try:
-        data = FILE.check(node, "", ck) if node is not None else LDict()
-        if "policy" not in data and not ck.problems:
-            ck.problems.append(Problem(shown, 1, 1, "", "no 'policy:' mapping in the file."))
-        elif "policy" in data:
-            policy, problems = build(data["policy"], kb)
-    except Invalid:
-        pass
-    errors = sorted([p for p in ck.problems if not p.warning] + problems)
-    if errors:
-        raise PolicyInvalid(errors)
-    return policy
+def policy_of(kb: KnowledgeBase) -> Policy:
+    """The policy loaded with the knowledge base (the loader checks it with the content)."""
+    return kb.policy if kb.policy is not None else Policy()

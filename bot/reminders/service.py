@@ -1,8 +1,9 @@
 """The reminders scheduler inside `serve`: the clock ticks over whatever content is live now.
 
-Each tick takes the current knowledge base from the live holder and re-reads the policy, so a
-maintainer's edit to content/ or policy.yaml applies from the next tick without a restart; a
-broken policy keeps the last good one (its errors are logged and sent to the maintainers).
+Each tick takes the current knowledge base, and the policy loaded with it, from the live
+holder, so a maintainer's edit to content/ or policy.yaml applies from the next tick without a
+restart. A broken edit is refused by the live reload as a whole (its errors are logged and
+sent to the maintainers), so the last good content and policy keep working together.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..settings import Settings
 from .clock import Clock
 from .leader import Leadership
 from .ledger import Ledger
-from .policy import Policy, PolicyInvalid, load_policy
+from .policy import Policy, policy_of
 from .sender import Sender
 from .tick import TickResult, run_tick
 
@@ -33,7 +34,7 @@ class ReminderService:
         self.client = client
         self.ledger = Ledger(settings.db_url).create()
         self.leader = Leadership(self.ledger.engine)
-        self.policy = load_policy(settings.content_dir, live.current.kb)
+        self.policy = policy_of(live.current.kb)
         self.clock = Clock(self.policy, self.tick, alert=self._alert)
         self.dm_channels: dict[str, str] = {}
 
@@ -46,13 +47,7 @@ class ReminderService:
         self._sender().alert(text)
 
     def _current_policy(self) -> Policy:
-        try:
-            policy = load_policy(self.settings.content_dir, self.live.current.kb)
-        except PolicyInvalid as exc:
-            log.error("reminders policy has errors; keeping the last good one:\n%s", exc.message)
-            self._alert(f"The reminders policy has errors; the last good policy is used:\n"
-                        f"{exc.message}")
-            return self.policy
+        policy = policy_of(self.live.current.kb)
         if policy != self.policy:
             self.policy = policy
             self.clock.rebuild(policy)  # the new days and time apply from the next run
