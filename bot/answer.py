@@ -1,20 +1,33 @@
 """From the text a person typed to a rendered answer: parse, query, render. Pure: the caller
-passes the knowledge base, the renderer and the date."""
+passes the knowledge base, the renderer and the date; `digest` also reads the `Context` (where
+it was asked, the time, the reminders ledger)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from . import queries
 from .areas import match_area
 from .command import CommandError, Query, parse
 from .kb import KnowledgeBase
+from .reminders.policy import policy_of
+from .reminders.preview import StateOf, preview
 from .render import Rendered, Renderer
 from .results import HelpResult, NotFound, ResponsesResult
 
 
-def run_query(kb: KnowledgeBase, q: Query, as_of: dt.date) -> Any:
+@dataclass(frozen=True)
+class Context:
+    """Where and when a question is asked, for the answers that depend on it (`digest`)."""
+
+    destination: str | None = None  # the channel asked in (a user id in a DM); None: default
+    now: dt.datetime | None = None  # None: the start of the as-of day
+    ledger: StateOf | None = None  # the reminders ledger's state; None: nothing sent yet
+
+
+def run_query(kb: KnowledgeBase, q: Query, as_of: dt.date, context: Context | None = None) -> Any:
     """Answer a parsed query with a result object."""
     if q.command == "help":
         return HelpResult(q.words)
@@ -38,7 +51,9 @@ def run_query(kb: KnowledgeBase, q: Query, as_of: dt.date) -> Any:
     if q.command == "calendar":
         return queries.calendar(kb, as_of)
     if q.command == "digest":
-        return queries.digest(kb, as_of)
+        ctx = context or Context()
+        now = ctx.now or dt.datetime.combine(as_of, dt.time(0))
+        return preview(kb, policy_of(kb), q.words or ctx.destination, now, ctx.ledger)
     if q.command == "responses":
         insps = queries.inspections_for_year(kb, q.year) if q.year else kb.inspections
         with_responses = [i for i in insps if any(r.inspection == i.id for r in kb.responses)]
@@ -73,10 +88,11 @@ def _judgments(kb: KnowledgeBase, q: Query) -> Any:
     return queries.judgments(kb, insps, area_id, q.words)
 
 
-def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date) -> Rendered:
+def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
+           context: Context | None = None) -> Rendered:
     """Answer slash-command text. Never raises for bad input: errors come back as answers."""
     try:
         q = parse(text)
     except CommandError as exc:
         return renderer.render_error(exc)
-    return renderer.render(run_query(kb, q, as_of))
+    return renderer.render(run_query(kb, q, as_of, context))

@@ -98,10 +98,14 @@ def to_message(rendered: Rendered, *, command: str = "", page: int = 1, as_of: s
     page = max(1, min(page, len(pages)))
     current = pages[page - 1]
     blocks: list[dict[str, Any]] = []
+    opened: set[str] = set()  # one Open button per item: Slack refuses a repeated action_id
     for chunk in current.chunks:
         parts = split_text(chunk.text)
         for i, part in enumerate(parts):
-            blocks.append(_section(part, chunk.item_id if i == 0 else None))
+            item_id = chunk.item_id if i == 0 and chunk.item_id not in opened else None
+            if item_id:
+                opened.add(item_id)
+            blocks.append(_section(part, item_id))
     footer: list[dict[str, Any]] = []
     if current.count > 1:
         footer.append({"type": "context", "elements": [{

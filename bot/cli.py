@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 import click
 
 from . import loader
-from .answer import answer
+from .answer import Context, answer
 from .blocks import to_message
 from .errors import BotError, ContentInvalid
 from .exports import FORMATS, render_export
 from .kb import KnowledgeBase
+from .reminders.ledger import LedgerReader
 from .render import Renderer
 from .schema import json_schema_text
 from .settings import Settings
@@ -26,6 +27,13 @@ from .terminal import to_terminal, use_color
 
 def today(settings: Settings) -> dt.date:
     return dt.datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+def local_context(settings: Settings, *, at_now: bool) -> Context:
+    """What `digest` needs outside Slack: the default channel, the time (now, or the start of
+    the --as-of day) and the local reminders ledger, if there is one."""
+    now = dt.datetime.now(ZoneInfo(settings.timezone)) if at_now else None
+    return Context(now=now, ledger=LedgerReader(settings))
 
 
 def parse_date(value: str | None, settings: Settings) -> dt.date:
@@ -88,7 +96,8 @@ def ask(settings: Settings, text: tuple[str, ...], as_of: str | None, fmt: str, 
     kb = load_kb(settings.content_dir)
     date = parse_date(as_of, settings)
     question = " ".join(text)
-    rendered = answer(kb, Renderer(build_env(), kb), question, date)
+    context = local_context(settings, at_now=not as_of)
+    rendered = answer(kb, Renderer(build_env(), kb), question, date, context)
     if fmt == "json":
         payload = to_message(rendered, command=question, page=page, as_of=as_of)
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))

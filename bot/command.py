@@ -29,6 +29,9 @@ CANONICAL = sorted(set(COMMANDS.values()))
 YEAR_RE = re.compile(r"^(?:(\d{4})(?:\s*[/\-–]\s*(\d{2}|\d{4}))?|(\d{2})/(\d{2}))$")
 ID_RE = re.compile(r"^[a-z]{2,5}-\d{4}-[a-z0-9-]+$")
 DAYS_RE = re.compile(r"^(\d+)$")
+# A channel or user: <#C0123|name> or <@U0123|name> (escaped mentions), or a bare id
+DESTINATION_RE = re.compile(r"^(?:<[#@](?P<ref>[CGDUW][A-Z0-9]{2,30})(?:\|[^>]*)?>"
+                            r"|(?P<id>[CGDUW][A-Z0-9]{2,30}))$")
 MAX_DAYS = 3660
 
 
@@ -61,6 +64,18 @@ def _take_year(words: list[str]) -> tuple[str, list[str]]:
         if year:
             return year, words[:i] + words[i + 1:]
     return "", words
+
+
+def _destination(rest: list[str]) -> str:
+    """`digest` alone (this channel) or `digest <#C0123>` / `digest C0123ABCDE`."""
+    if not rest:
+        return ""
+    match = DESTINATION_RE.match(rest[0]) if len(rest) == 1 else None
+    if not match:
+        raise CommandError(f"`digest` previews one channel's next digest: use it alone in that "
+                           f"channel, or give the channel's id (e.g. `digest C0123ABCDE`), "
+                           f"not '{' '.join(rest)}'.")
+    return match.group("ref") or match.group("id")
 
 
 def parse(text: str) -> Query:
@@ -100,6 +115,8 @@ def parse(text: str) -> Query:
         if not 0 <= days <= MAX_DAYS:
             raise CommandError(f"{days} days is too far ahead: ask for up to {MAX_DAYS} days.")
         return Query("due", days=days, words=" ".join(words))
+    if command == "digest":
+        return Query("digest", words=_destination(rest))
     if command in ("area", "show", "search") and not rest:
         what = {"area": "an area, e.g. `area investigation`",
                 "show": "an id, e.g. `show cle-2016-rec-01`",

@@ -1,13 +1,20 @@
-"""The local console: the slash command without Slack, for trying the bot and its content."""
+"""The local console: the slash command without Slack, for trying the bot and its content.
+
+On today's date it also runs the reminders clock and prints each scheduled post as it fires
+(bot/reminders/printer.py): nothing is sent to Slack and nothing is written to the ledger.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import click
 
-from .answer import answer
+from .answer import Context, answer
 from .kb import KnowledgeBase
+from .reminders.ledger import LedgerReader
+from .reminders.printer import PostPrinter
 from .render import Renderer
 from .settings import Settings
 from .templating import build_env
@@ -16,27 +23,67 @@ from .terminal import to_terminal, use_color
 BANNER = """Inspection briefings console: {counts}.
 Type what you would type after /inspection (try `help`, `judgments latest`, `overdue`).
 `as-of YYYY-MM-DD` answers as on another date; `quit` or Ctrl-D leaves."""
+PROMPT = "/inspection [{}]> "
+
+
+class Console:
+    def __init__(self, kb: KnowledgeBase, settings: Settings, as_of: dt.date, *, at_now: bool):
+        self.kb, self.settings = kb, settings
+        self.renderer = Renderer(build_env(), kb)
+        self.ledger = LedgerReader(settings)
+        self.as_of = as_of
+        self.at_now = at_now  # `digest` looks ahead from now (else from the as-of day's start)
+
+    @property
+    def prompt(self) -> str:
+        return PROMPT.format(self.as_of.isoformat())
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(ZoneInfo(self.settings.timezone))
+
+    def echo_post(self, text: str) -> None:
+        """A scheduled post printed while the prompt waits: its own lines, then the prompt."""
+        click.echo("\n" + text)
+        click.echo(self.prompt, nl=False)
+
+    def handle(self, text: str) -> bool:
+        """Answer one line; False when the user leaves."""
+        if text.lower() in ("quit", "exit", "q"):
+            return False
+        if text.lower().startswith("as-of"):
+            try:
+                self.as_of = dt.date.fromisoformat(text[5:].strip())
+                self.at_now = False
+                click.echo(f"Answering as on {self.as_of.isoformat()}.")
+            except ValueError:
+                click.echo("Write the date as YYYY-MM-DD, e.g. as-of 2017-04-24.")
+            return True
+        context = Context(now=self.now() if self.at_now else None, ledger=self.ledger)
+        rendered = answer(self.kb, self.renderer, text, self.as_of, context)
+        click.echo(to_terminal(rendered, color=use_color()))
+        click.echo()
+        return True
+
+    def run(self) -> None:
+        counts = ", ".join(f"{n} {k}" for k, n in self.kb.counts().items())
+        click.echo(BANNER.format(counts=counts))
+        printer = None
+        if self.at_now:
+            printer = PostPrinter(self.kb, self.echo_post, ledger=self.ledger, color=use_color())
+            click.echo(printer.start(self.now()))
+        try:
+            while True:
+                try:
+                    line = input(self.prompt)
+                except (EOFError, KeyboardInterrupt):
+                    click.echo()
+                    return
+                if not self.handle(line.strip()):
+                    return
+        finally:
+            if printer is not None:
+                printer.stop()
 
 
 def run_console(kb: KnowledgeBase, settings: Settings, as_of: dt.date, *, fixed_date: bool) -> None:
-    renderer = Renderer(build_env(), kb)
-    counts = ", ".join(f"{n} {k}" for k, n in kb.counts().items())
-    click.echo(BANNER.format(counts=counts))
-    while True:
-        try:
-            line = input(f"/inspection [{as_of.isoformat()}]> ")
-        except (EOFError, KeyboardInterrupt):
-            click.echo()
-            return
-        text = line.strip()
-        if text.lower() in ("quit", "exit", "q"):
-            return
-        if text.lower().startswith("as-of"):
-            try:
-                as_of = dt.date.fromisoformat(text[5:].strip())
-                click.echo(f"Answering as on {as_of.isoformat()}.")
-            except ValueError:
-                click.echo("Write the date as YYYY-MM-DD, e.g. as-of 2017-04-24.")
-            continue
-        click.echo(to_terminal(answer(kb, renderer, text, as_of), color=use_color()))
-        click.echo()
+    Console(kb, settings, as_of, at_now=not fixed_date).run()

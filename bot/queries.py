@@ -18,7 +18,6 @@ from .results import (
     AreaRow,
     CalendarResult,
     DeadlineRow,
-    DigestResult,
     FigureRow,
     FiguresResult,
     FindingsResult,
@@ -163,13 +162,6 @@ def due(kb: KnowledgeBase, as_of: dt.date, days: int = 30, words: str = "") -> F
     rows.sort(key=lambda r: (r.deadline.date, r.item_id))
     title = f"Due in the next {days} days{f' — {label}' if label else ''}"
     return FindingsResult(title, as_of, rows, unresolved, "due", label, days)
-
-
-def digest(kb: KnowledgeBase, as_of: dt.date, window: int = 14) -> DigestResult:
-    od = overdue(kb, as_of)
-    du = due(kb, as_of, window)
-    assert isinstance(od, FindingsResult) and isinstance(du, FindingsResult)
-    return DigestResult(as_of, od, du)
 
 
 def calendar(kb: KnowledgeBase, as_of: dt.date, limit: int = 5) -> CalendarResult:

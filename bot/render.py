@@ -11,10 +11,10 @@ import jinja2
 from .errors import CommandError
 from .kb import KnowledgeBase
 from .model import SourceRef
+from .reminders.preview import DigestPreview
 from .results import (
     AreaResult,
     CalendarResult,
-    DigestResult,
     FiguresResult,
     FindingsResult,
     HelpResult,
@@ -52,7 +52,7 @@ TEMPLATE_FOR: dict[type, str] = {
     FindingsResult: "findings.md.j2",
     FiguresResult: "figures.md.j2",
     SearchResult: "search.md.j2",
-    DigestResult: "digest.md.j2",
+    DigestPreview: "digest.md.j2",
     HelpResult: "help.md.j2",
     NotFound: "notfound.md.j2",
     ResponsesResult: "responses.md.j2",
@@ -157,8 +157,9 @@ def summary(result: Any) -> str:
         return f"Figures{': ' + result.topic if result.topic else ''} ({len(result.rows)})"
     if isinstance(result, SearchResult):
         return f"Search '{result.words}': {len(result.rows)} results"
-    if isinstance(result, DigestResult):
-        return f"Inspection digest {result.as_of.isoformat()}"
+    if isinstance(result, DigestPreview):
+        when = f"{result.when:%Y-%m-%d %H:%M}" if result.when else "none scheduled"
+        return f"Next reminders digest ({when}): {len(result.items)} reminder(s)"
     if isinstance(result, NotFound):
         return result.message
     if isinstance(result, CalendarResult):

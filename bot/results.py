@@ -111,13 +111,6 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
-class DigestResult:
-    as_of: dt.date
-    overdue: FindingsResult
-    due: FindingsResult
-
-
-@dataclass(frozen=True)
 class HelpResult:
     topic: str = ""
 

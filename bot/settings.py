@@ -27,7 +27,12 @@ class Settings:
 
     @property
     def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'inspection-bot.sqlite3'}"
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The default ledger database, when DATABASE_URL is not set."""
+        return self.data_dir / "inspection-bot.sqlite3"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

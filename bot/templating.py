@@ -8,6 +8,7 @@ a channel or forge a link, even where a template forgets a filter. Text that is 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,20 @@ def signed(value: float | int | None, unit: str) -> str:
     return f"{sign}{number(abs(value))}{points}"
 
 
+SLACK_ID_RE = re.compile(r"^[CGDUW][A-Z0-9]{2,30}$")
+
+
+def destination(value: str) -> str:
+    """A channel (<#C…>) or user (<@U…>) mention when the value is a Slack id, else plain text."""
+    if SLACK_ID_RE.match(value or ""):
+        return Mrkdwn(f"<@{value}>" if value[0] in "UW" else f"<#{value}>")
+    return slack_escape(value)
+
+
+def tick_time(value: dt.datetime) -> str:
+    return f"{value:%A} {value.day} {value:%B %Y} at {value:%H:%M} ({value.tzinfo})"
+
+
 def badge(grade: str | None) -> str:
     return GRADE_BADGES.get(grade or "", "⚪")
 
@@ -131,7 +146,8 @@ def build_env(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters.update(
         long_date=long_date, short_date=short_date, plural=plural, number=number,
         with_unit=with_unit, signed=signed, badge=badge, status=STATUS_WORDS.get,
-        kind=KIND_WORDS.get, mrkdwn=Mrkdwn, escape_slack=slack_escape,
+        kind=KIND_WORDS.get, mrkdwn=Mrkdwn, escape_slack=slack_escape, destination=destination,
+        tick_time=tick_time,
     )
     env.globals.update(item=item)
     return env

@@ -13,6 +13,7 @@ from .render import Rendered
 _BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?!\s)([^_\n]+?)_(?![\w_])")
 _CODE = re.compile(r"`([^`\n]+)`")
+_MENTION = re.compile(r"<([#@])([A-Z0-9]+)(?:\|([^>]*))?>")  # <#C0123|name>, <@U0123>
 
 
 def _unescape(text: str) -> str:
@@ -36,6 +37,7 @@ def to_terminal(rendered: Rendered, *, color: bool = True) -> str:
                 line = _BOLD.sub(r"\1", line)
                 line = _ITALIC.sub(r"\1", line)
                 line = _CODE.sub(r"\1", line)
+            line = _MENTION.sub(lambda m: m.group(1) + (m.group(3) or m.group(2)), line)
             line = _unescape(line)
             out.append(("  │ " + line) if quoted else line)
     return "\n".join(out)

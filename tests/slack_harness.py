@@ -122,9 +122,9 @@ class RunningBot:
         return http(self.url + "/slack/events", body, signed_headers(body, **sign))
 
     def slash(self, text: str, *, user: str = ASKER, response_url: str | None = None,
-              **sign: Any) -> Reply:
+              channel: str = CHANNEL, **sign: Any) -> Reply:
         url = response_url if response_url is not None else self.slack.new_response_url()
-        return self.post(slash_body(text, user=user, response_url=url), **sign)
+        return self.post(slash_body(text, user=user, response_url=url, channel=channel), **sign)
 
     def ask(self, text: str, **kw: Any) -> dict[str, Any]:
         """The ack body of `/inspection text` (asserting it is a 200 JSON answer)."""

@@ -52,7 +52,8 @@ SUBCOMMANDS = [
     ("show cle-2016-rec-01", ["cle-2016-rec-01", "by 1 May 2017", "Protecting vulnerable people"]),
     ("search safeguarding", ["Search: safeguarding", "cle-2016-afi-04"]),
     ("responses 2016", ["Responses to PEEL: Police effectiveness 2016", "Police and Crime Commissioner"]),
-    ("digest", ["Inspection digest", "23 November 2026", "overdue"]),
+    ("digest", ["Next reminders digest for <#C0GENERAL>", "Monday 23 November 2026 at 09:00",
+                "No reminders are posted in this channel", "<#C0DIGEST>: everything not routed"]),
     ("judgmnts 2016", ["I don't know the command 'judgmnts'", "Did you mean `judgments`?",
                        "How to use /inspection"]),
 ]
@@ -286,7 +287,7 @@ def test_rate_limited_post_is_retried_and_delivered_once(emulator, live_shipped)
     assert elapsed >= 1.0  # it honoured Retry-After
     messages = emulator.messages("C0DIGEST")
     assert len(messages) == 1
-    assert "Inspection digest" in visible(messages[0])
+    assert "Next reminders digest for <#C0DIGEST>" in visible(messages[0])
     assert "posted by <@U0ADMIN>" in visible(messages[0])
 
 

@@ -38,10 +38,11 @@ class Clock:
         self.scheduler = scheduler or BackgroundScheduler(timezone=policy.tz)
         self.scheduler.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
 
-    def start(self) -> None:
+    def start(self, *, catch_up: bool = True) -> None:
         self.rebuild(self.policy)
-        self.scheduler.add_job(self._catch_up, id=CATCH_UP_ID, replace_existing=True,
-                               next_run_time=dt.datetime.now(self.policy.tz))
+        if catch_up:
+            self.scheduler.add_job(self._catch_up, id=CATCH_UP_ID, replace_existing=True,
+                                   next_run_time=dt.datetime.now(self.policy.tz))
         self.scheduler.start()
 
     def stop(self) -> None:

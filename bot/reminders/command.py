@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import inspect
-
 from ..errors import BotError
 from ..kb import KnowledgeBase
 from ..settings import Settings
-from .due import Key, LedgerState, Post, candidates, due_posts
-from .ledger import Ledger
+from .due import Post, candidates, due_posts
+from .ledger import Ledger, LedgerReader
 from .policy import Policy, policy_of
 from .sender import make_client, render
 
@@ -24,16 +22,6 @@ def parse_now(text: str | None, policy: Policy) -> dt.datetime:
     except ValueError:
         raise BotError(f"--now '{text}' is not an ISO date-time such as 2017-04-24T09:00.") from None
     return now if now.tzinfo else now.replace(tzinfo=policy.tz)
-
-
-def read_only_state(settings: Settings, keys: list[Key]) -> LedgerState:
-    """The ledger's state for these keys if there is a ledger; never creates one."""
-    if not settings.database_url and not (settings.data_dir / "inspection-bot.sqlite3").exists():
-        return LedgerState()
-    ledger = Ledger(settings.db_url)
-    if not inspect(ledger.engine).has_table("reminder_ledger"):
-        return LedgerState()
-    return ledger.state(keys)
 
 
 def describe(kb: KnowledgeBase, post: Post) -> str:
@@ -52,8 +40,7 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
              "tick today. Running anyway.")
     if dry_run:
         cands = candidates(kb, policy, now)
-        posts = due_posts(kb, policy, read_only_state(settings, [c.key for c in cands]), now,
-                          cands)
+        posts = due_posts(kb, policy, LedgerReader(settings)([c.key for c in cands]), now, cands)
         echo(f"Dry run for {now.isoformat()}: {len(posts)} digest(s) would be posted.")
         for post in posts:
             echo(describe(kb, post))

@@ -36,12 +36,9 @@ def make_client(token: str, base_url: str, retries: int = 3) -> WebClient:
         ServerErrorRetryHandler(max_retry_count=retries)])
 
 
-def render(kb: KnowledgeBase, post: Post, env=None, digest: str = "") -> dict[str, Any]:
-    """The chat.postMessage arguments (without channel) for a post: one message, one page.
-
-    A digest too long for one message shows the nearest deadlines and counts the rest. The
-    metadata carries the claim's `digest` token (what reconciliation looks for) and the keys
-    of the lines shown."""
+def render_post(kb: KnowledgeBase, post: Post, env=None) -> tuple[Rendered, int]:
+    """The digest as one page, and how many of its lines that page shows: a digest too long
+    for one message shows the nearest deadlines and counts the rest."""
     env = env or build_env()
     template = env.get_template("reminder.md.j2")
 
@@ -64,6 +61,14 @@ def render(kb: KnowledgeBase, post: Post, env=None, digest: str = "") -> dict[st
             else:
                 hi = mid - 1
         shown = lo
+    return rendered, shown
+
+
+def render(kb: KnowledgeBase, post: Post, env=None, digest: str = "") -> dict[str, Any]:
+    """The chat.postMessage arguments (without channel) for a post: one message. The metadata
+    carries the claim's `digest` token (what reconciliation looks for) and the keys of the
+    lines shown."""
+    rendered, shown = render_post(kb, post, env)
     payload = to_message(rendered, response_type="in_channel", share_button=False)
     keys = [str(i.key) for i in post.items[:shown]]
     return {"text": payload["text"], "blocks": payload["blocks"],

@@ -15,7 +15,7 @@ from slack_bolt import Ack, App, Respond
 from ..blocks import PAGE_ACTION, SHARE_ACTION, SHOW_ACTION
 from . import messages
 from .failures import guarded
-from .services import Services, add_context, mention, read_state
+from .services import Services, add_context, asked_in, mention, read_state
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def register(app: App, services: Services) -> None:
         if state is None:
             return
         query, number, as_of = state
-        payload = services.message(query, page=number, as_of=as_of)
+        payload = services.message(query, page=number, as_of=as_of, destination=asked_in(body))
         if (body.get("container") or {}).get("is_ephemeral", True):
             respond(**payload, replace_original=True)
         else:
@@ -69,7 +69,7 @@ def register(app: App, services: Services) -> None:
             return
         query, number, as_of = state
         payload = services.message(query, page=number, as_of=as_of, response_type="in_channel",
-                                   share_button=False)
+                                   share_button=False, destination=asked_in(body))
         user = mention((body.get("user") or {}).get("id") or "")
         respond(**add_context(payload, messages.SHARED_BY.format(user=user)),
                 replace_original=False)

@@ -79,7 +79,7 @@ def post_digest(services: Services, client: WebClient, user_id: str,
     channel_id = match.group("ref") or match.group("id")
     channel = channel_id or f"#{match.group('name')}"
     shown = f"<#{channel_id}>" if channel_id else slack_escape(channel)
-    pages = services.all_pages("digest")
+    pages = services.all_pages("digest", destination=channel_id or channel)
     try:
         for page in pages:
             page = add_context(page, messages.DIGEST_CONTEXT.format(user=mention(user_id)))

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -16,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from ..reminders.ledger import LedgerReader
 from ..settings import Settings
 from . import actions, commands, home
 from .failures import handle_error
@@ -67,7 +69,10 @@ def build_app(settings: Settings, kb_holder: KnowledgeBaseHolder, *,
     services = Services(
         settings=settings, kb=kb_holder, today=today or _today(settings),
         executor=ThreadPoolExecutor(max_workers=8, thread_name_prefix="answer"),
-        answer_timeout=answer_timeout, cache=AnswerCache(cache_size))
+        answer_timeout=answer_timeout, cache=AnswerCache(cache_size),
+        # a test's fixed `today` previews the digest from the start of that day
+        now=None if today else (lambda: dt.datetime.now(ZoneInfo(settings.timezone))),
+        ledger=LedgerReader(settings))
     app.error(handle_error)
     commands.register(app, services)
     actions.register(app, services)

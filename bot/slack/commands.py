@@ -13,7 +13,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from . import admin, messages
-from .services import Services
+from .services import Services, asked_in
 
 COMMAND = "/inspection"
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def register(app: App, services: Services) -> None:
             user = body.get("user_id") or ""
             future = services.executor.submit(admin.run, services, client, user, text)
         else:
-            future = services.executor.submit(services.message, text)
+            future = services.executor.submit(services.message, text, destination=asked_in(body))
         try:
             payload = future.result(timeout=services.answer_timeout)
         except FutureTimeout:

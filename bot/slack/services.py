@@ -13,9 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..answer import answer
+from ..answer import Context, answer
 from ..blocks import MAX_BLOCKS, paginate, to_message
 from ..live import ReloadResult, Snapshot
+from ..reminders.preview import StateOf
 from ..render import Rendered
 from ..settings import Settings
 from ..templating import slack_escape
@@ -69,11 +70,20 @@ class Services:
     # a busy server needs headroom to send the ack itself.
     answer_timeout: float = 1.5
     cache: AnswerCache = field(default_factory=AnswerCache)
+    # For `digest`, which looks ahead from now at what the reminders ledger has not sent yet:
+    now: Callable[[], dt.datetime] | None = None  # None: the start of the day asked about
+    ledger: StateOf | None = None
 
-    def render(self, text: str, as_of: dt.date | None = None) -> tuple[Rendered, dt.date]:
+    def context(self, destination: str | None, as_of: dt.date | None) -> Context:
+        today = as_of is None or as_of == self.today()  # a button carries the date it was asked
+        now = self.now() if self.now is not None and today else None
+        return Context(destination=destination, now=now, ledger=self.ledger)
+
+    def render(self, text: str, as_of: dt.date | None = None,
+               destination: str | None = None) -> tuple[Rendered, dt.date]:
         snap = self.kb.current  # one read: kb and renderer always belong together
         date = as_of or self.today()
-        return answer(snap.kb, snap.renderer, text, date), date
+        return answer(snap.kb, snap.renderer, text, date, self.context(destination, as_of)), date
 
     def _key(self, snap: Snapshot, text: str, page: int, as_of: dt.date | None,
              response_type: str, share_button: bool) -> tuple[Hashable, dt.date]:
@@ -86,23 +96,29 @@ class Services:
         return self.cache.get(key)
 
     def message(self, text: str, *, page: int = 1, as_of: dt.date | None = None,
-                response_type: str = "ephemeral", share_button: bool = True) -> dict[str, Any]:
-        """The Slack message answering `text` (one page of it). Do not change it: it may be
-        shared through the cache."""
+                response_type: str = "ephemeral", share_button: bool = True,
+                destination: str | None = None) -> dict[str, Any]:
+        """The Slack message answering `text` (one page of it), asked in `destination` (a
+        channel id, or the user id in a DM). Do not change it: it may be shared through the
+        cache."""
         snap = self.kb.current  # one read: kb and renderer always belong together
         key, date = self._key(snap, text, page, as_of, response_type, share_button)
-        found = self.cache.get(key)
+        cacheable = not is_digest(text)  # a preview changes with the hour and the ledger
+        found = self.cache.get(key) if cacheable else None
         if found is not None:
             return found
-        message = to_message(answer(snap.kb, snap.renderer, text, date),
-                             command=encode_query(text), page=page, as_of=date.isoformat(),
-                             response_type=response_type, share_button=share_button)
-        self.cache.put(key, message)
+        rendered = answer(snap.kb, snap.renderer, text, date, self.context(destination, as_of))
+        message = to_message(rendered, command=encode_query(text), page=page,
+                             as_of=date.isoformat(), response_type=response_type,
+                             share_button=share_button)
+        if cacheable:
+            self.cache.put(key, message)
         return message
 
-    def all_pages(self, text: str, *, response_type: str = "in_channel") -> list[dict[str, Any]]:
+    def all_pages(self, text: str, *, response_type: str = "in_channel",
+                  destination: str | None = None) -> list[dict[str, Any]]:
         """Every page of an answer as messages without buttons (for posts nobody pages)."""
-        rendered, date = self.render(text)
+        rendered, date = self.render(text, destination=destination)
         out = []
         for n in range(1, len(paginate(rendered)) + 1):
             msg = to_message(rendered, command="", page=n, as_of=date.isoformat(),
@@ -110,6 +126,20 @@ class Services:
             msg["blocks"] = [b for b in msg["blocks"] if b["type"] != "actions"]
             out.append(msg)
         return out
+
+
+def is_digest(text: str) -> bool:
+    words = text.split()
+    return bool(words) and words[0].lower() == "digest"
+
+
+def asked_in(body: dict[str, Any]) -> str | None:
+    """Where a command or button was used: the channel id, or the user's id in a DM (whose
+    reminders come by direct message)."""
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or ""
+    if channel.startswith("D"):
+        return body.get("user_id") or (body.get("user") or {}).get("id") or None
+    return channel or None
 
 
 # Button values carry the query. It is stored Slack-escaped so that no payload the app sends

@@ -1,0 +1,75 @@
+"""`/inspection digest`: what the scheduler will post to one channel at its next tick.
+
+The same functions decide as the scheduler does (candidates, the ledger, due_posts), at the
+next working-day tick after `now`, for one destination; so the preview is the digest itself,
+less whatever a tick in between sends first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..kb import KnowledgeBase
+from .due import DueItem, Key, LedgerState, candidates, due_posts
+from .policy import Policy, Route
+
+StateOf = Callable[[list[Key]], LedgerState]  # the ledger's state for these keys
+LOOK_AHEAD_DAYS = 370  # a policy with no working day in a year (all quiet) has no next tick
+
+
+@dataclass(frozen=True)
+class DigestPreview:
+    destination: str  # a channel id, or a user id for the direct messages to an owner
+    when: dt.datetime | None  # the next tick, in the policy's time zone
+    items: tuple[DueItem, ...]
+    routed: bool  # the policy posts reminders to this destination at all
+    destinations: list[tuple[str, str]]  # (channel, what it gets), as the policy routes
+    direct_messages: bool
+    timezone: str
+
+
+def next_tick(policy: Policy, now: dt.datetime) -> dt.datetime | None:
+    """The first tick at or after `now`: a working day at the policy's time."""
+    local = now.astimezone(policy.tz) if now.tzinfo else now.replace(tzinfo=policy.tz)
+    hour, minute = policy.hour_minute
+    for n in range(LOOK_AHEAD_DAYS):
+        day = local.date() + dt.timedelta(days=n)
+        at = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=policy.tz)
+        if at >= local and policy.is_working_day(day):
+            return at
+    return None
+
+
+def _route_words(route: Route) -> str:
+    parts = [f"area {route.area}" if route.area else "", f"owner {route.owner}" if route.owner
+             else "", f"{route.kind.replace('_', ' ')}s" if route.kind else ""]
+    return "reminders for " + " and ".join(p for p in parts if p)
+
+
+def routing(policy: Policy) -> list[tuple[str, str]]:
+    """Each channel the policy posts to, with what it gets, in the policy's order."""
+    out: dict[str, list[str]] = {policy.default_channel: ["everything not routed elsewhere"]}
+    for route in policy.routes:
+        out.setdefault(route.channel, []).append(_route_words(route))
+    return [(channel, "; ".join(what)) for channel, what in out.items()]
+
+
+def preview(kb: KnowledgeBase, policy: Policy, destination: str | None, now: dt.datetime,
+            state_of: StateOf | None = None) -> DigestPreview:
+    """The next digest for `destination` (default: the policy's default channel)."""
+    destination = destination or policy.default_channel
+    when = next_tick(policy, now)
+    dests = routing(policy)
+    is_user = destination[:1] in ("U", "W")
+    routed = (policy.direct_messages if is_user
+              else any(channel == destination for channel, _ in dests))
+    items: tuple[DueItem, ...] = ()
+    if when is not None and routed:
+        cands = [c for c in candidates(kb, policy, when) if c.key.destination == destination]
+        state = state_of([c.key for c in cands]) if state_of else LedgerState()
+        posts = due_posts(kb, policy, state, when, cands)
+        items = posts[0].items if posts else ()
+    return DigestPreview(destination, when, items, routed, dests, policy.direct_messages,
+                         policy.timezone)
