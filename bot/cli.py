@@ -17,7 +17,7 @@ from .blocks import to_message
 from .errors import BotError, ContentInvalid
 from .exports import FORMATS, render_export
 from .kb import KnowledgeBase
-from .reminders.ledger import LedgerReader
+from .reminders.reader import LedgerReader
 from .render import Renderer
 from .schema import json_schema_text
 from .settings import Settings

@@ -13,8 +13,8 @@ import click
 
 from .answer import Context, answer
 from .kb import KnowledgeBase
-from .reminders.ledger import LedgerReader
 from .reminders.printer import PostPrinter
+from .reminders.reader import LedgerReader
 from .render import Renderer
 from .settings import Settings
 from .templating import build_env

@@ -9,8 +9,9 @@ from ..errors import BotError
 from ..kb import KnowledgeBase
 from ..settings import Settings
 from .due import Post, candidates, due_posts
-from .ledger import Ledger, LedgerReader
+from .ledger import Ledger
 from .policy import Policy, policy_of
+from .reader import LedgerReader
 from .sender import make_client, render
 
 

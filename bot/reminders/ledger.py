@@ -41,7 +41,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from ..settings import Settings
 from .due import Key, LedgerState
 
 metadata = MetaData()
@@ -247,22 +246,3 @@ def _versions(sent) -> dict[tuple[str, str], tuple[str, ...]]:
         out[(item, dest)].append(version)
     return {k: tuple(v) for k, v in out.items()}
 
-
-class LedgerReader:
-    """The ledger's state for previews (`digest`, `remind --dry-run`), read-only: it never
-    creates the database or its table, and reads nothing sent when there is none yet."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self._ledger: Ledger | None = None
-
-    def __call__(self, keys: list[Key]) -> LedgerState:
-        if self._ledger is None:
-            if not self.settings.database_url and not self.settings.sqlite_path.exists():
-                return LedgerState()
-            ledger = Ledger(self.settings.db_url)
-            if not inspect(ledger.engine).has_table("reminder_ledger"):
-                ledger.engine.dispose()
-                return LedgerState()
-            self._ledger = ledger  # kept: one engine (and pool) for every later preview
-        return self._ledger.state(keys)

@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from ..reminders.ledger import LedgerReader
+from ..reminders.reader import LedgerReader
 from ..settings import Settings
 from . import actions, commands, home
 from .failures import handle_error
