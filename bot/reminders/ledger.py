@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -29,9 +29,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     create_engine,
     delete,
     func,
+    insert,
     inspect,
     select,
     text,
@@ -62,9 +64,11 @@ reminders = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("item", "milestone", "version", "destination", name="uq_reminder_key"),
     Index("ix_reminder_digest", "digest"),
-    Index("ix_reminder_state", "state"),
-    Index("ix_reminder_item_versions", "item", "destination", "version"),
 )
+# Reconciliation looks for pending rows on every tick; there are few. A partial index keeps
+# planners from using it for state = 'sent' (nearly every row).
+_pending = reminders.c.state == "pending"
+Index("ix_reminder_pending", reminders.c.state, sqlite_where=_pending, postgresql_where=_pending)
 
 lease = Table(
     "reminder_lease", metadata,
@@ -75,7 +79,18 @@ lease = Table(
 
 KEY_COLUMNS = (reminders.c.item, reminders.c.milestone, reminders.c.version,
                reminders.c.destination)
-CHUNK = 400  # keys per IN (...) list: well under SQLite's bound-parameter limit
+
+# The keys a tick asks about, in a temporary table of the connection: joining it to the ledger
+# uses the unique index on all four columns, where `(a, b, c, d) IN (...)` lists do not
+# (SQLite then matched on the item alone: 3.2 s a tick at 300,000 rows, against 0.16 s).
+# Its own MetaData: create_all must not make it a real table.
+wanted = Table(
+    "reminder_wanted", MetaData(),
+    Column("item", String(200)), Column("milestone", String(40)), Column("version", String(20)),
+    Column("destination", String(40)),
+)
+WANTED_DDL = ("CREATE TEMP TABLE IF NOT EXISTS reminder_wanted (item VARCHAR(200), "
+              "milestone VARCHAR(40), version VARCHAR(20), destination VARCHAR(40))")
 
 
 def utcnow() -> dt.datetime:
@@ -90,9 +105,16 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
-def _chunks(seq: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
-    for i in range(0, len(seq), size):
-        yield seq[i:i + size]
+def _fill_wanted(c: Connection, keys: Sequence[Key]) -> None:
+    c.exec_driver_sql(WANTED_DDL)
+    c.execute(delete(wanted))
+    if keys:
+        c.execute(insert(wanted), [dict(zip(("item", "milestone", "version", "destination"),
+                                            _parts(k), strict=True)) for k in keys])
+
+
+def _same_key():
+    return and_(*(col == wanted.c[col.name] for col in KEY_COLUMNS))
 
 
 def _key(r) -> Key:
@@ -152,22 +174,17 @@ class Ledger:
                 taken = frozenset(_key(r) for r in taken_rows)
                 sent = c.execute(self._versions_query()).all()
             return LedgerState(taken, _versions(sent))
-        wanted = sorted(set(keys))
-        taken_set: set[Key] = set()
-        sent = []
-        with self.engine.connect() as c:
-            for chunk in _chunks(wanted):
-                q = select(*KEY_COLUMNS).where(
-                    tuple_(*KEY_COLUMNS).in_([_parts(k) for k in chunk]),
-                    reminders.c.state != "failed")
-                taken_set.update(_key(r) for r in c.execute(q))
+        keys = list(dict.fromkeys(keys))  # unique, in order (sorting Keys costs more)
+        with self.engine.begin() as c:  # begin: the lookup table is written
+            _fill_wanted(c, keys)
+            taken = frozenset(_key(r) for r in c.execute(
+                select(*KEY_COLUMNS).join(wanted, _same_key()).where(reminders.c.state != "failed")))
             # versions matter only for what goes out now (to show a moved date)
-            pairs = sorted({(k.item, k.destination) for k in wanted if k not in taken_set})
-            for chunk in _chunks(pairs):
-                q = self._versions_query().where(
-                    tuple_(reminders.c.item, reminders.c.destination).in_(list(chunk)))
-                sent.extend(c.execute(q))
-        return LedgerState(frozenset(taken_set), _versions(sent))
+            _fill_wanted(c, [k for k in keys if k not in taken])
+            pairs = select(wanted.c.item, wanted.c.destination)  # an IN, not a join: see above
+            sent = c.execute(self._versions_query().where(
+                tuple_(reminders.c.item, reminders.c.destination).in_(pairs))).all()
+        return LedgerState(taken, _versions(sent))
 
     @staticmethod
     def _versions_query():
@@ -186,13 +203,12 @@ class Ledger:
         with self.engine.begin() as c:
             self._insert_new(c, keys, dict(state="pending", channel=channel, digest=token,
                                            attempts=1, created_at=now, updated_at=now))
-            for chunk in _chunks(keys):
-                c.execute(update(reminders)
-                          .where(tuple_(*KEY_COLUMNS).in_([_parts(k) for k in chunk]),
-                                 reminders.c.state == "failed")
-                          .values(state="pending", channel=channel, digest=token, error=None,
-                                  created_at=now, updated_at=now,
-                                  attempts=reminders.c.attempts + 1))
+            _fill_wanted(c, keys)
+            c.execute(update(reminders)
+                      .where(reminders.c.state == "failed",
+                             select(wanted.c.item).where(_same_key()).exists())
+                      .values(state="pending", channel=channel, digest=token, error=None,
+                              created_at=now, updated_at=now, attempts=reminders.c.attempts + 1))
             won = {_key(r) for r in c.execute(select(*KEY_COLUMNS)
                                               .where(reminders.c.digest == token))}
         return Claim(token, [k for k in keys if k in won])
@@ -202,8 +218,8 @@ class Ledger:
                          strict=True), **values) for k in keys]
         dialect = self.engine.dialect.name
         if dialect in ("sqlite", "postgresql"):
-            insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-            c.execute(insert(reminders).on_conflict_do_nothing(
+            upsert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+            c.execute(upsert(reminders).on_conflict_do_nothing(
                 index_elements=["item", "milestone", "version", "destination"]), rows)
             return
         for row in rows:  # other databases: a savepoint per row
