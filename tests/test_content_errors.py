@@ -208,6 +208,7 @@ def test_validate_checks_the_reminders_policy_against_the_content(mini_dir: Path
         "  routes:\n"
         "    - {area: nowhere, channel: C2}\n"
         "    - {owner: head-of-crime, channel: C3}\n"
+        "    - {owner: head-of-crme, channel: C4}\n"
         "  quiet_periods:\n"
         "    - {from: \"2017-05-02\", to: \"2017-05-01\"}\n")
     result = CliRunner().invoke(cli, ["validate", str(mini_dir)])
@@ -216,6 +217,9 @@ def test_validate_checks_the_reminders_policy_against_the_content(mini_dir: Path
     assert [line.split(": ", 2)[:2] for line in lines] == [
         [f"{mini_dir}/policy.yaml:3:13", "policy.timezone"],
         [f"{mini_dir}/policy.yaml:5:14", "policy.routes[0].area"],
-        [f"{mini_dir}/policy.yaml:8:32", "policy.quiet_periods[0].to"],
+        [f"{mini_dir}/policy.yaml:7:15", "policy.routes[2].owner"],
+        [f"{mini_dir}/policy.yaml:9:32", "policy.quiet_periods[0].to"],
     ], result.output
     assert "unknown area 'nowhere'" in result.output  # the known owner's route is fine
+    assert "Known: anti-social-behaviour, investigation, vulnerability." in result.output
+    assert "Did you mean 'head-of-crime'?" in result.output

@@ -10,14 +10,14 @@ policy travels with the knowledge base (`kb.policy`; `policy_of(kb)`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
 from ..errors import Problem
-from ..fields import LDict
+from ..fields import LDict, did_you_mean
 from ..kb import KnowledgeBase
 from ..schema import WEEKDAYS
 
@@ -96,7 +96,7 @@ def _problem(d: LDict, key: str, path: str, message: str, hint: str = "") -> Pro
     return Problem(m.file, m.line, m.column, path, message, hint)
 
 
-def build(d: LDict, ids: Mapping[str, Container[str]] | None,
+def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
           path: str = "policy") -> tuple[Policy, list[Problem]]:
     """The Policy in a checked `policy:` mapping, and its problems. `ids` are the area and owner
     ids in the content ({"area": ..., "owner": ...}) that routes may name; None skips that."""
@@ -126,9 +126,11 @@ def build(d: LDict, ids: Mapping[str, Container[str]] | None,
             continue
         for key, kind in (("area", "area"), ("owner", "owner")):
             if ids is not None and key in r and r[key] not in ids[kind]:
+                known = sorted(ids[kind])
                 problems.append(_problem(r, key, f"{path}.routes[{i}].{key}",
                                          f"unknown {kind} '{r[key]}'.",
-                                         f"Use an id from {kind}s in the content."))
+                                         did_you_mean(r[key], known)
+                                         or f"Known: {', '.join(known[:12])}."))
         routes.append(Route(r["channel"], r.get("area"), r.get("owner"), r.get("kind")))
     kw["routes"] = tuple(routes)
     quiet = []
