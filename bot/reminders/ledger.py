@@ -35,13 +35,14 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal,
     select,
     text,
+    true,
     tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from .due import Key, LedgerState
 
@@ -108,7 +109,14 @@ def sqlalchemy_url(url: str) -> str:
 def _fill_wanted(c: Connection, keys: Sequence[Key]) -> None:
     c.exec_driver_sql(WANTED_DDL)
     c.execute(delete(wanted))
-    if keys:
+    if not keys:
+        return
+    if c.dialect.name == "postgresql":  # one statement: psycopg sends executemany row by row
+        columns = [list(col) for col in zip(*map(_parts, keys), strict=True)]
+        c.execute(text("INSERT INTO reminder_wanted SELECT * FROM unnest(CAST(:a AS text[]), "
+                       "CAST(:b AS text[]), CAST(:c AS text[]), CAST(:d AS text[]))"),
+                  dict(zip("abcd", columns, strict=True)))
+    else:
         c.execute(insert(wanted), [dict(zip(("item", "milestone", "version", "destination"),
                                             _parts(k), strict=True)) for k in keys])
 
@@ -144,6 +152,9 @@ class Ledger:
     def __init__(self, engine: Engine | str):
         if isinstance(engine, str):
             engine = create_engine(sqlalchemy_url(engine))
+        if engine.dialect.name not in ("sqlite", "postgresql"):
+            raise ValueError(f"the reminders ledger runs on SQLite or PostgreSQL, not "
+                             f"{engine.dialect.name} (check DATABASE_URL)")
         self.engine = engine
 
     def create(self) -> Ledger:
@@ -200,34 +211,23 @@ class Ledger:
         token, now = uuid.uuid4().hex, utcnow()
         if not keys:
             return Claim(token, [])
+        values = dict(state="pending", channel=channel, digest=token, created_at=now,
+                      updated_at=now)
         with self.engine.begin() as c:
-            self._insert_new(c, keys, dict(state="pending", channel=channel, digest=token,
-                                           attempts=1, created_at=now, updated_at=now))
             _fill_wanted(c, keys)
+            upsert = sqlite.insert if self.engine.dialect.name == "sqlite" else postgresql.insert
+            names = ["item", "milestone", "version", "destination", *values, "attempts"]
+            new = select(*wanted.c, *(literal(v, reminders.c[k].type) for k, v in values.items()),
+                         literal(1)).where(true())  # WHERE: SQLite's ON CONFLICT needs one
+            c.execute(upsert(reminders).from_select(names, new).on_conflict_do_nothing(
+                index_elements=["item", "milestone", "version", "destination"]))
             c.execute(update(reminders)
                       .where(reminders.c.state == "failed",
                              select(wanted.c.item).where(_same_key()).exists())
-                      .values(state="pending", channel=channel, digest=token, error=None,
-                              created_at=now, updated_at=now, attempts=reminders.c.attempts + 1))
+                      .values(error=None, attempts=reminders.c.attempts + 1, **values))
             won = {_key(r) for r in c.execute(select(*KEY_COLUMNS)
                                               .where(reminders.c.digest == token))}
         return Claim(token, [k for k in keys if k in won])
-
-    def _insert_new(self, c: Connection, keys: Sequence[Key], values: dict) -> None:
-        rows = [dict(zip(("item", "milestone", "version", "destination"), _parts(k),
-                         strict=True), **values) for k in keys]
-        dialect = self.engine.dialect.name
-        if dialect in ("sqlite", "postgresql"):
-            upsert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-            c.execute(upsert(reminders).on_conflict_do_nothing(
-                index_elements=["item", "milestone", "version", "destination"]), rows)
-            return
-        for row in rows:  # other databases: a savepoint per row
-            try:
-                with c.begin_nested():
-                    c.execute(reminders.insert().values(**row))
-            except IntegrityError:
-                pass
 
     def _by_digest(self, digest: str | None, **values) -> None:
         with self.engine.begin() as c:
