@@ -73,7 +73,7 @@ class LiveKnowledgeBase:
                  env: jinja2.Environment | None = None, poll_interval: float = 1.0) -> None:
         self.content_dir = Path(content_dir)
         self.on_errors = on_errors  # settable later: `serve` wires it once the client exists
-        self.on_change: OnChange | None = None  # called once per newly served version
+        self.on_change: list[OnChange] = []  # each called once per newly served version
         self.env = env or build_env()
         self.poll_interval = poll_interval
         self.refused: ReloadResult | None = None  # the latest broken version, if any
@@ -104,11 +104,11 @@ class LiveKnowledgeBase:
             old = self._current.kb
             self._current = Snapshot(kb, Renderer(self.env, kb), version)
             self.refused = None
-            if self.on_change is not None:
+            for listener in self.on_change:
                 try:
-                    self.on_change(old, kb, version)
-                except Exception:  # reporting must never stop the watcher
-                    log.exception("could not report the content change")
+                    listener(old, kb, version)
+                except Exception:  # a listener must never stop the watcher
+                    log.exception("a content-change listener failed")
             counts = ", ".join(f"{n} {k}" for k, n in kb.counts().items())
             log.info("content version %s now serving (%s)", version[:12], counts)
             return ReloadResult(True, version)

@@ -46,7 +46,9 @@ def test_broken_policy_edit_keeps_the_last_good_policy(tmp_path, content_copy, e
         assert service.policy == good and result.status == "ran"
         policy_file.write_text(text.replace('time: "09:00"', 'time: "08:30"'))
         assert live.reload().changed
-        service.tick(dt.datetime(2017, 4, 25, 9, 0, tzinfo=LONDON))
-        assert service.policy.time == "08:30"  # the fixed edit applies from the next tick
+        # the schedule is rebuilt when the edit goes live, not at the old schedule's next tick
+        assert service.policy.time == "08:30"
+        job = service.clock.scheduler.get_job("reminders-digest")
+        assert str(job.trigger.fields[5]) == "8" and str(job.trigger.fields[6]) == "30"
     finally:
         service.stop()

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
 from slack_sdk import WebClient
 
+from ..kb import KnowledgeBase
+from ..live import LiveKnowledgeBase
 from ..settings import Settings
 from .clock import Clock
 from .leader import Leadership
@@ -26,17 +27,18 @@ log = logging.getLogger(__name__)
 
 
 class ReminderService:
-    def __init__(self, settings: Settings, live: Any, client: WebClient):
+    def __init__(self, settings: Settings, live: LiveKnowledgeBase, client: WebClient):
         if not settings.database_url:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings = settings
-        self.live = live  # anything with .current.kb (bot.live.LiveKnowledgeBase)
+        self.live = live
         self.client = client
         self.ledger = Ledger(settings.db_url).create()
         self.leader = Leadership(self.ledger.engine)
         self.policy = policy_of(live.current.kb)
         self.clock = Clock(self.policy, self.tick, alert=self._alert)
         self.dm_channels: dict[str, str] = {}
+        live.on_change.append(self.content_changed)
 
     def _sender(self) -> Sender:
         return Sender(self.client, self.ledger, self.live.current.kb,
@@ -60,6 +62,11 @@ class ReminderService:
         log.info("reminders tick %s: %s, %d reminder(s) sent", now.isoformat(), result.status,
                  result.sent)
         return result
+
+    def content_changed(self, old: KnowledgeBase, new: KnowledgeBase, version: str) -> None:
+        """A new content version is serving: rebuild the jobs now if its policy changed the
+        days or time, rather than at the next tick of the old schedule."""
+        self._current_policy()
 
     def start(self) -> ReminderService:
         self.clock.start()

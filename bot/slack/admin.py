@@ -132,7 +132,7 @@ def report_content_changes(live: LiveKnowledgeBase, client: WebClient, channel: 
                    for part in split_text(body)[:45]]
         client.chat_postMessage(channel=channel, text=head, blocks=blocks)
 
-    live.on_change = post
+    live.on_change.append(post)
 
 
 def content_error_poster(client: WebClient, channel: str,
