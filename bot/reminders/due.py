@@ -19,6 +19,11 @@ from .policy import Policy
 PCC_KIND = "pcc_response"
 
 
+def is_user(destination: str) -> bool:
+    """A destination is a channel id (C..., G...) or a user's id (U..., W...) for a DM."""
+    return destination[:1] in ("U", "W")
+
+
 @dataclass(frozen=True, order=True)
 class Key:
     """One ledger row: a reminder for one item, milestone, deadline version and destination."""

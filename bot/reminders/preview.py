@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..kb import KnowledgeBase
-from .due import DueItem, Key, LedgerState, candidates, due_posts
+from .due import DueItem, Key, LedgerState, candidates, due_posts, is_user
 from .policy import Policy, Route
 
 StateOf = Callable[[list[Key]], LedgerState]  # the ledger's state for these keys
@@ -28,6 +28,10 @@ class DigestPreview:
     destinations: list[tuple[str, str]]  # (channel, what it gets), as the policy routes
     direct_messages: bool
     timezone: str
+
+    @property
+    def to_user(self) -> bool:
+        return is_user(self.destination)
 
 
 def next_tick(policy: Policy, now: dt.datetime) -> dt.datetime | None:
@@ -62,8 +66,7 @@ def preview(kb: KnowledgeBase, policy: Policy, destination: str | None, now: dt.
     destination = destination or policy.default_channel
     when = next_tick(policy, now)
     dests = routing(policy)
-    is_user = destination[:1] in ("U", "W")
-    routed = (policy.direct_messages if is_user
+    routed = (policy.direct_messages if is_user(destination)
               else any(channel == destination for channel, _ in dests))
     items: tuple[DueItem, ...] = ()
     if when is not None and routed:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from ..kb import KnowledgeBase
 from ..terminal import to_terminal
 from .clock import Clock
-from .due import Key, LedgerState, Post, candidates, due_posts
+from .due import Key, LedgerState, Post, candidates, due_posts, is_user
 from .policy import Policy, policy_of
 from .preview import StateOf, next_tick
 from .sender import render_post
@@ -38,7 +38,7 @@ class PostPrinter:
             posts = due_posts(self.kb, self.policy, seen, now, cands)
             for post in posts:
                 rendered, _ = render_post(self.kb, post)
-                where = f"@{post.destination}" if post.destination[:1] in "UW" else f"#{post.destination}"
+                where = ("@" if is_user(post.destination) else "#") + post.destination
                 self.echo(f"── scheduled post → {where} · {now:%a %d %b %Y %H:%M} "
                           f"(shown here, not sent to Slack) ──\n"
                           f"{to_terminal(rendered, color=self.color)}\n")

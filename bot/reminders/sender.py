@@ -21,7 +21,7 @@ from ..blocks import paginate, to_message
 from ..kb import KnowledgeBase
 from ..render import Rendered, split_chunks
 from ..templating import build_env
-from .due import Key, Post
+from .due import Key, Post, is_user
 from .ledger import Claim, Ledger
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class Sender:
 
     def channel_for(self, destination: str) -> str:
         """A user id (U..., W...) is reached through its direct-message channel."""
-        if destination[:1] not in ("U", "W"):
+        if not is_user(destination):
             return destination
         if destination not in self.dm_channels:
             resp = self.client.conversations_open(users=destination)
