@@ -344,18 +344,19 @@ def test_watchdog_reconnects_a_dead_socket_mode_connection():
 
 # --- `inspection-bot serve` as a process -------------------------------------------------------
 
-def _serve(emulator, *args, extra_env=None):
+def _serve(emulator, data_dir, *args, extra_env=None):
+    # DATA_DIR: serve runs the reminders scheduler, whose ledger must not land in the checkout
     env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "s3cr3t",
            "SLACK_API_URL": emulator.base_url, "CONTENT_DIR": str(CONTENT), "LOG_LEVEL": "INFO",
-           **(extra_env or {})}
+           "DATA_DIR": str(data_dir), **(extra_env or {})}
     return subprocess.Popen([sys.executable, "-m", "bot", "serve", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
 
 
-def test_serve_http_answers_signed_requests_and_stops_cleanly_on_sigterm(emulator):
+def test_serve_http_answers_signed_requests_and_stops_cleanly_on_sigterm(emulator, tmp_path):
     """`inspection-bot serve --http` serves /slack/events with a production server, answers a
     signed command, and on SIGTERM finishes and exits 0."""
-    proc = _serve(emulator, "--http", "--host", "127.0.0.1", "--port", "0")
+    proc = _serve(emulator, tmp_path, "--http", "--host", "127.0.0.1", "--port", "0")
     try:
         port = None
         lines = []
@@ -379,9 +380,9 @@ def test_serve_http_answers_signed_requests_and_stops_cleanly_on_sigterm(emulato
     assert "SIGTERM" in err and "stopped" in err
 
 
-def test_serve_without_tokens_says_what_is_missing(emulator):
+def test_serve_without_tokens_says_what_is_missing(emulator, tmp_path):
     """Without the Slack tokens, `serve` exits 1 with a plain message, not a traceback."""
-    proc = _serve(emulator, "--http", "--port", "0",
+    proc = _serve(emulator, tmp_path, "--http", "--port", "0",
                   extra_env={"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""})
     _out, err = proc.communicate(timeout=20)
     assert proc.returncode == 1
