@@ -33,6 +33,7 @@ class Console:
         self.ledger = LedgerReader(settings)
         self.as_of = as_of
         self.at_now = at_now  # `digest` looks ahead from now (else from the as-of day's start)
+        self.waiting = False  # at the prompt: a scheduled post must print the prompt again
 
     @property
     def prompt(self) -> str:
@@ -42,9 +43,10 @@ class Console:
         return dt.datetime.now(ZoneInfo(self.settings.timezone))
 
     def echo_post(self, text: str) -> None:
-        """A scheduled post printed while the prompt waits: its own lines, then the prompt."""
+        """A scheduled post: its own lines, then the prompt again if it was waiting."""
         click.echo("\n" + text)
-        click.echo(self.prompt, nl=False)
+        if self.waiting:
+            click.echo(self.prompt, nl=False)
 
     def handle(self, text: str) -> bool:
         """Answer one line; False when the user leaves."""
@@ -73,11 +75,14 @@ class Console:
             click.echo(printer.start(self.now()))
         try:
             while True:
+                self.waiting = True
                 try:
                     line = input(self.prompt)
                 except (EOFError, KeyboardInterrupt):
                     click.echo()
                     return
+                finally:
+                    self.waiting = False
                 if not self.handle(line.strip()):
                     return
         finally:
