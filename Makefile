@@ -23,6 +23,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy bot
+	$(BIN)/lint-imports
 
 validate: $(STAMP)
 	$(BIN)/inspection-bot validate --strict content

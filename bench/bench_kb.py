@@ -5,7 +5,7 @@
 
 Generates the synthetic knowledge base (bench/synthetic.py) in a temporary folder and prints:
 
-1. cold load and validation time of `bot.loader.load`, each run in a fresh interpreter, next to
+1. cold load and validation time of `bot.content.loader.load`, each run in a fresh interpreter, next to
    a plain `yaml.load(text, Loader=CSafeLoader)` of the same files in the same process, as a
    ratio (aim: at most 2x); with where the loader's time goes, and the same load with the
    garbage collector paused (a proposed change, measured here without touching the loader);
@@ -50,7 +50,7 @@ _CLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # --- measurements run in a fresh interpreter (`--child MODE DIR`) -----------------------------
 
 def _files(content: Path) -> list[Path]:
-    from bot.loader import content_files
+    from bot.content.loader import content_files
     return content_files(content)
 
 
@@ -72,9 +72,9 @@ def _rss_mb() -> float:
 
 
 def child_time(content: Path, loader_first: bool) -> dict[str, Any]:
-    """One cold run: plain yaml.load of every file, then bot.loader.load (or the other way
+    """One cold run: plain yaml.load of every file, then bot.content.loader.load (or the other way
     round), timing the loader's phases; then the loader again with the collector paused."""
-    from bot import checks, loader
+    from bot.content import checks, loader
 
     phases: dict[str, float] = {}
 
@@ -122,7 +122,7 @@ def child_memory(content: Path, what: str, trace: bool) -> dict[str, Any]:
     """Peak memory of loading the knowledge base (what='kb') or holding plain yaml ('yaml')."""
     import tracemalloc
 
-    from bot import loader
+    from bot.content import loader
 
     base_peak, base_rss = _maxrss_mb(), _rss_mb()
     if trace:
@@ -165,7 +165,7 @@ def bench_load(kbs: dict[str, Path], runs: int) -> None:
         gp = _median([r["load_gc_paused"] for r in results])
         print(f"{name:<10}{y:>11.3f}{ld:>10.3f}{ld / y:>7.2f}x   {ph['read+check']:>10.3f}"
               f"{ph['build+index']:>12.3f}{ph['cross-refs']:>11.3f}   {gp:>9.3f}{gp / y:>6.2f}x")
-    print("ratio = loader / yaml.load (aim <= 2x). 'gc paused': bot.loader.load inside "
+    print("ratio = loader / yaml.load (aim <= 2x). 'gc paused': bot.content.loader.load inside "
           "gc.disable()/gc.enable() (the loader now does this itself, so both columns agree).")
 
 
@@ -226,10 +226,11 @@ def queries_for(kb: Any, shipped: bool) -> list[tuple[str, str]]:
 
 
 def measure_queries(kb: Any, as_of: dt.date, shipped: bool) -> dict[str, tuple[float, float, int]]:
-    from bot.answer import answer, run_query
-    from bot.command import parse
-    from bot.render import Renderer
-    from bot.templating import build_env
+    from bot.ask.command import parse
+    from bot.ask.dispatch import run_query
+    from bot.render.answer import answer
+    from bot.render.templating import build_env
+    from bot.render.text import Renderer
 
     renderer = Renderer(build_env(), kb)
     out = {}
@@ -242,7 +243,7 @@ def measure_queries(kb: Any, as_of: dt.date, shipped: bool) -> dict[str, tuple[f
 
 
 def bench_queries(shipped: Path, synthetic: Path, as_of: dt.date) -> None:
-    from bot import loader
+    from bot.content import loader
 
     kb_small = loader.load(shipped, strict=True)
     gc.disable()  # only to load faster here; queries run with the collector on
@@ -263,7 +264,7 @@ def bench_queries(shipped: Path, synthetic: Path, as_of: dt.date) -> None:
         print(f"{kind:<18}{raw_s * 1e3:>12.2f}{e2e_s * 1e3:>9.2f}{chars_s:>8}  "
               f"{raw_b * 1e3:>10.2f}{e2e_b * 1e3:>10.2f}{chars_b:>10}  {tx:>7.1f}x{sx:>7.1f}x"
               f"{tx / sx:>10.2f}x")
-    print("raw: bot.answer.run_query (the query functions); answer: bot.answer.answer with a "
+    print("raw: bot.ask.dispatch.run_query (the query functions); answer: bot.render.answer.answer with a "
           "Renderer (parse, query, render). time x / size x / per char x: synthetic over shipped, "
           "for the end-to-end answer; per char near 1 means the cost follows the answer's size.")
 

@@ -38,10 +38,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import create_engine, insert, update  # noqa: E402
 
-from bot import loader  # noqa: E402
-from bot.reminders.due import candidates, due_posts  # noqa: E402
+from bot.ask.milestones import candidates, due_posts  # noqa: E402
+from bot.content import loader  # noqa: E402
+from bot.content.policy import Policy, Route  # noqa: E402
 from bot.reminders.ledger import Ledger, metadata, reminders, sqlalchemy_url  # noqa: E402
-from bot.reminders.policy import Policy, Route  # noqa: E402
 from bot.reminders.sender import Sender, make_client  # noqa: E402
 from bot.reminders.tick import run_tick  # noqa: E402
 from tests.slack_emulator import SlackEmulator  # noqa: E402

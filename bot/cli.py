@@ -11,22 +11,19 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from . import loader
-from .answer import Context, answer
-from .blocks import to_message
-from .errors import BotError, ContentInvalid
-from .exports import FORMATS, render_export
-from .kb import KnowledgeBase
-from .reminders.reader import LedgerReader
-from .render import Renderer
-from .schema import json_schema_text
-from .settings import Settings
-from .templating import build_env
-from .terminal import to_terminal, use_color
-
-
-def today(settings: Settings) -> dt.date:
-    return dt.datetime.now(ZoneInfo(settings.timezone)).date()
+from bot.clock import today
+from bot.content import loader
+from bot.content.kb import KnowledgeBase
+from bot.content.schema import json_schema_text
+from bot.errors import BotError, ContentInvalid
+from bot.exports import FORMATS, render_export
+from bot.reminders.reader import LedgerReader
+from bot.render.answer import Context, answer
+from bot.render.blocks import to_message
+from bot.render.templating import build_env
+from bot.render.terminal import to_terminal, use_color
+from bot.render.text import Renderer
+from bot.settings import Settings
 
 
 def local_context(settings: Settings, *, at_now: bool) -> Context:
@@ -110,7 +107,7 @@ def ask(settings: Settings, text: tuple[str, ...], as_of: str | None, fmt: str, 
 @click.pass_obj
 def console(settings: Settings, as_of: str | None) -> None:
     """An interactive prompt: type what you would type after /inspection."""
-    from .console import run_console
+    from bot.console import run_console
 
     kb = load_kb(settings.content_dir)
     run_console(kb, settings, parse_date(as_of, settings), fixed_date=bool(as_of))
@@ -139,7 +136,7 @@ def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None)
               show_default=True, help="The content folder inside the git repository.")
 def diff(rev1: str, rev2: str, content_path: Path) -> None:
     """Say in words what changed in the content between two git revisions."""
-    from .diff import GitError, checkout_content, describe_changes
+    from bot.content.diff import GitError, checkout_content, describe_changes
 
     kbs = []
     try:
@@ -185,7 +182,7 @@ def schema(output: Path | None) -> None:
 @click.pass_obj
 def serve(settings: Settings, use_http: bool, host: str, port: int, log_level: str) -> None:
     """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else (or with --http) HTTP."""
-    from .server import run_server
+    from bot.server import run_server
 
     run_server(settings, use_http=use_http, host=host, port=port, log_level=log_level)
 
@@ -196,7 +193,7 @@ def serve(settings: Settings, use_http: bool, host: str, port: int, log_level: s
 @click.pass_obj
 def remind(settings: Settings, now_text: str | None, dry_run: bool) -> None:
     """Run one reminders tick: post (or, with --dry-run, print) the digests that are due."""
-    from .reminders.command import run_remind
+    from bot.reminders.command import run_remind
 
     run_remind(settings, load_kb(settings.content_dir), now_text, dry_run, click.echo)
 

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from .answer import Context, answer
-from .kb import KnowledgeBase
-from .reminders.printer import PostPrinter
-from .reminders.reader import LedgerReader
-from .render import Renderer
-from .settings import Settings
-from .templating import build_env
-from .terminal import to_terminal, use_color
+from bot.content.kb import KnowledgeBase
+from bot.reminders.printer import PostPrinter
+from bot.reminders.reader import LedgerReader
+from bot.render.answer import Context, answer
+from bot.render.templating import build_env
+from bot.render.terminal import to_terminal, use_color
+from bot.render.text import Renderer
+from bot.settings import Settings
 
 BANNER = """Inspection briefings console: {counts}.
 Type what you would type after /inspection (try `help`, `judgments latest`, `overdue`).

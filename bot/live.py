@@ -18,11 +18,12 @@ from pathlib import Path
 
 import jinja2
 
-from . import loader
-from .errors import ContentInvalid, Problem
-from .kb import KnowledgeBase
-from .render import Renderer
-from .templating import build_env
+from bot.ask.search import index_of
+from bot.content import loader
+from bot.content.kb import KnowledgeBase
+from bot.errors import ContentInvalid, Problem
+from bot.render.templating import build_env
+from bot.render.text import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class LiveKnowledgeBase:
         self._seen = _stamps(self.content_dir)  # before loading: a later edit is noticed
         version = content_version(self.content_dir)
         kb = loader.load(self.content_dir)  # raises ContentInvalid: never start on bad content
+        index_of(kb)  # built before serving, so the first search is as fast as the rest
         self._current = Snapshot(kb, Renderer(self.env, kb), version)
 
     @property
@@ -102,6 +104,7 @@ class LiveKnowledgeBase:
             if kb is None or errors:
                 return self._refuse(version, errors or problems)
             old = self._current.kb
+            index_of(kb)
             self._current = Snapshot(kb, Renderer(self.env, kb), version)
             self.refused = None
             for listener in self.on_change:

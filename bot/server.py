@@ -18,7 +18,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
-from .settings import Settings
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def make_wsgi_app(app: App, kb_holder: Any = None, *, calendar_token: str | None
             return _reply(start_response, 200, {"Content-Type": "application/json",
                                                 "Cache-Control": "no-store"}, body, method)
         if path == CALENDAR_PATH and method in ("GET", "HEAD") and kb_holder and today:
-            from .exports.calendar import calendar_response
+            from bot.exports.calendar import calendar_response
 
             token = parse_qs(request_env.get("QUERY_STRING", "")).get("token", [None])[0]
             status, headers, body = calendar_response(
@@ -196,11 +196,11 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
     """Check the configuration, load the content, build the app and serve it (the CLI's job)."""
     from slack_bolt.error import BoltError as SlackBoltError
 
-    from .cli import today
-    from .errors import BotError, ContentInvalid
-    from .live import LiveKnowledgeBase
-    from .slack import build_app
-    from .slack.admin import report_content_changes, report_content_errors
+    from bot.clock import today
+    from bot.errors import BotError, ContentInvalid
+    from bot.live import LiveKnowledgeBase
+    from bot.slack import build_app
+    from bot.slack.admin import report_content_changes, report_content_errors
 
     logging.basicConfig(level=log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -230,7 +230,7 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
         report_content_errors(live, app.client, settings.maintainers_channel)
         report_content_changes(live, app.client, settings.maintainers_channel)
     live.start()
-    from .reminders.service import ReminderService
+    from bot.reminders.service import ReminderService
 
     reminders = ReminderService(settings, live, app.client).start()
     try:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import loader
-from bot.kb import KnowledgeBase
-from bot.render import Renderer
-from bot.templating import build_env
+from bot.content import loader
+from bot.content.kb import KnowledgeBase
+from bot.render.templating import build_env
+from bot.render.text import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -8,9 +8,9 @@ import json
 
 from click.testing import CliRunner
 
-from bot.answer import answer
-from bot.blocks import check_message, to_message
 from bot.cli import cli
+from bot.render.answer import answer
+from bot.render.blocks import check_message, to_message
 
 AS_OF = dt.date(2026, 11, 23)
 
@@ -111,7 +111,7 @@ def test_every_answer_is_a_valid_slack_payload(kb, renderer) -> None:
                      "overdue", "due 365 days", "figures", "figures asb", "search domestic abuse",
                      "show cle-2016-rec-01", "responses 2016", "digest", "nonsense words"):
         rendered = answer(kb, renderer, question, AS_OF)
-        from bot.blocks import paginate
+        from bot.render.blocks import paginate
         for page in range(1, len(paginate(rendered)) + 1):
             payload = to_message(rendered, command=question, page=page)
             assert check_message(payload) == [], question
@@ -121,7 +121,7 @@ def test_long_answers_page_rather_than_truncate(kb, renderer) -> None:
     rendered = answer(kb, renderer, "figures", AS_OF)
     first = to_message(rendered, command="figures", page=1)
     assert "more on the next page" in json.dumps(first)
-    from bot.blocks import paginate
+    from bot.render.blocks import paginate
     pages = paginate(rendered)
     shown = sum(1 for p in pages for c in p.chunks if c.item_id)
     assert shown == len(kb.figures)  # every figure is on some page
@@ -150,8 +150,8 @@ def test_calendar_explains_subscribing_without_leaking_a_token(kb, renderer) -> 
 
 def test_overdue_by_owner_id_or_role_words(mini_kb) -> None:
     """Owners are typed as their id (`head-of-crime`) or their role words (`head of crime`)."""
-    from bot.render import Renderer
-    from bot.templating import build_env
+    from bot.render.templating import build_env
+    from bot.render.text import Renderer
 
     r = Renderer(build_env(), mini_kb)
     by_id = answer(mini_kb, r, "overdue head-of-crime", dt.date(2026, 1, 1)).text

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.command import Query, parse
+from bot.ask.command import Query, parse
 from bot.errors import CommandError
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.reminders.policy import Policy
+from bot.content.policy import Policy
 from bot.reminders.printer import PostPrinter
 
 ROOT = Path(__file__).resolve().parent.parent

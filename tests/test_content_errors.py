@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot import loader
 from bot.cli import cli
+from bot.content import loader
 from bot.errors import ContentInvalid, Problem
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot import loader
 from bot.cli import cli
-from bot.diff import describe_changes
+from bot.content import loader
+from bot.content.diff import describe_changes
 
 
 def _edit(content: Path) -> None:

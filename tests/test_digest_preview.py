@@ -8,12 +8,12 @@ import datetime as dt
 from conftest import TODAY
 from slack_harness import make_settings, running_bot, visible
 
-from bot import loader
-from bot.answer import Context, answer
-from bot.reminders.policy import Policy, Quiet, Route
-from bot.reminders.preview import next_tick, preview
+from bot.ask.digest import next_tick, preview
+from bot.content import loader
+from bot.content.policy import Policy, Quiet, Route
 from bot.reminders.sender import make_client
 from bot.reminders.service import ReminderService
+from bot.render.answer import Context, answer
 
 P = Policy(default_channel="C0DIGEST", pcc_response_days=0)
 
@@ -45,8 +45,8 @@ def test_a_routed_channel_previews_only_its_own_reminders(mini_kb) -> None:
 def test_console_and_cli_preview_the_default_channel(mini_dir) -> None:
     (mini_dir / "policy.yaml").write_text("policy:\n  default_channel: C0DIGEST\n")
     kb = loader.load(mini_dir)
-    from bot.render import Renderer
-    from bot.templating import build_env
+    from bot.render.templating import build_env
+    from bot.render.text import Renderer
 
     text = answer(kb, Renderer(build_env(), kb), "digest", dt.date(2017, 4, 20)).text
     assert "Next reminders digest for <#C0DIGEST>" in text

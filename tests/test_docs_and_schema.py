@@ -10,7 +10,7 @@ import jsonschema
 import yaml
 
 from bot.cli import cli
-from bot.schema import ALL_RECORDS, json_schema, json_schema_text
+from bot.content.schema import ALL_RECORDS, json_schema, json_schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +45,7 @@ def test_every_cli_command_is_in_the_readme() -> None:
 
 
 def test_every_template_is_used() -> None:
-    from bot.render import ITEM_TEMPLATES, TEMPLATE_FOR
+    from bot.render.text import ITEM_TEMPLATES, TEMPLATE_FOR
 
     used = set(TEMPLATE_FOR.values()) | set(ITEM_TEMPLATES.values()) | {"_macros.md.j2", "reminder.md.j2",
                                                                          "error.md.j2"}

@@ -57,7 +57,7 @@ def test_rag_on_a_fixture_with_future_deadlines(mini_kb) -> None:
 
 def test_amber_window_follows_the_reminders_policy(mini_dir) -> None:
     """Amber starts when the first reminder goes out: the policy's largest lead time."""
-    from bot import loader
+    from bot.content import loader
 
     (mini_dir / "policy.yaml").write_text(
         'policy:\n  default_channel: C1\n  lead_times: [7, 60]\n')
@@ -69,7 +69,7 @@ def test_amber_window_follows_the_reminders_policy(mini_dir) -> None:
 
 
 def test_as_of_reproduces_status_before_a_later_update(mini_dir) -> None:
-    from bot import loader
+    from bot.content import loader
 
     path = mini_dir / "2016.yaml"
     path.write_text(path.read_text().replace(

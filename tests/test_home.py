@@ -12,9 +12,9 @@ import pytest
 from conftest import TODAY
 from slack_harness import ASKER, visible, wait_until
 
-from bot import dashboard, queries
-from bot.blocks import check_message
+from bot.ask import dashboard, queries
 from bot.live import LiveKnowledgeBase
+from bot.render.blocks import check_message
 from bot.settings import Settings
 from bot.slack.home import MAX_HOME_BLOCKS, home_view
 from bot.slack.services import Services

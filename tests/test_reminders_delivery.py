@@ -10,11 +10,11 @@ import os
 import pytest
 from sqlalchemy import create_engine
 
+from bot.ask.milestones import due_posts
+from bot.content.policy import Policy
 from bot.reminders.clock import trigger
-from bot.reminders.due import due_posts
 from bot.reminders.leader import Leadership
 from bot.reminders.ledger import Ledger, metadata, sqlalchemy_url
-from bot.reminders.policy import Policy
 from bot.reminders.sender import Sender, make_client, render
 from bot.reminders.tick import run_tick
 from tests.slack_emulator import SlackEmulator

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import loader
+from bot.ask.milestones import Key, LedgerState, due_posts, milestone
+from bot.content import loader
+from bot.content.policy import Policy, Route, policy_of
 from bot.errors import ContentInvalid
-from bot.reminders.due import Key, LedgerState, due_posts, milestone
-from bot.reminders.policy import Policy, Route, policy_of
 
 LONDON = Policy().tz
 ROOT = Path(__file__).resolve().parent.parent

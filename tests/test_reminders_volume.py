@@ -9,9 +9,9 @@ import os
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot import loader
+from bot.content import loader
+from bot.content.policy import Policy
 from bot.reminders.ledger import Ledger, metadata, sqlalchemy_url
-from bot.reminders.policy import Policy
 from bot.reminders.sender import Sender, make_client
 from bot.reminders.tick import run_tick
 from tests.slack_emulator import SlackEmulator
@@ -77,7 +77,7 @@ def test_catch_up_longer_than_one_message_is_one_message_and_never_repeats(
 
 def test_crash_after_posting_a_long_digest_is_settled_by_its_token(slack, ledger,
                                                                     big_kb) -> None:
-    from bot.reminders.due import due_posts
+    from bot.ask.milestones import due_posts
     from bot.reminders.sender import render
 
     sender = Sender(make_client("xoxb-test", slack.base_url), ledger, big_kb)

@@ -9,12 +9,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import loader
-from bot.answer import answer
-from bot.blocks import check_message, paginate, split_text, to_message
-from bot.render import Renderer
-from bot.templating import build_env, slack_escape
-from bot.terminal import to_terminal
+from bot.content import loader
+from bot.render.answer import answer
+from bot.render.blocks import check_message, paginate, split_text, to_message
+from bot.render.templating import build_env, slack_escape
+from bot.render.terminal import to_terminal
+from bot.render.text import Renderer
 
 AS_OF = dt.date(2026, 11, 23)
 NASTY = ["<!channel>", "<!here>", "<@U123>", "<https://evil.example|click>", "&", "<!everyone>"]

@@ -28,8 +28,8 @@ from slack_harness import (
     wait_until,
 )
 
-from bot.blocks import check_message
 from bot.live import Snapshot
+from bot.render.blocks import check_message
 from bot.server import watchdog
 from bot.slack import build_app, build_client
 

@@ -10,8 +10,8 @@ import pytest
 from conftest import TODAY
 from slack_harness import ASKER, block_actions_payload, running_bot, visible, wait_until
 
-from bot.blocks import check_message
 from bot.live import LiveKnowledgeBase
+from bot.render.blocks import check_message
 
 INJECTIONS = ["<!channel>", "<!here>", "<!everyone>", "<@U123>", "<https://evil|click>",
               "<#C123|general>", "<!subteam^S123>"]

@@ -11,13 +11,14 @@ from types import ModuleType
 
 import pytest
 
-from bot import loader
-from bot.answer import answer, run_query
-from bot.command import parse
-from bot.kb import KnowledgeBase
-from bot.render import Renderer
-from bot.results import NotFound
-from bot.templating import build_env
+from bot.ask.command import parse
+from bot.ask.dispatch import run_query
+from bot.ask.results import NotFound
+from bot.content import loader
+from bot.content.kb import KnowledgeBase
+from bot.render.answer import answer
+from bot.render.templating import build_env
+from bot.render.text import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = dt.date(2026, 1, 1)

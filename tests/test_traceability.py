@@ -34,8 +34,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.loader import load
-from bot.model import Document, Figure, Finding, Inspection, Judgment, Response, SourceRef
+from bot.content.loader import load
+from bot.content.model import Document, Figure, Finding, Inspection, Judgment, Response, SourceRef
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = Path(os.environ.get("SEEDS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "seeds")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from ..export import to_json
-from ..kb import KnowledgeBase
+from bot.content.kb import KnowledgeBase
+from bot.exports.data import to_json
 
 FORMATS = ["json", "csv", "markdown", "ics", "html"]
 
@@ -16,16 +16,16 @@ def render_export(kb: KnowledgeBase, fmt: str, as_of: dt.date) -> str:
     if fmt == "json":
         return json.dumps(to_json(kb, as_of), indent=2, ensure_ascii=False) + "\n"
     if fmt in ("csv", "markdown"):
-        from . import tracker
+        from bot.exports import tracker
 
         t = tracker.build(kb, as_of)
         return tracker.to_csv(t) if fmt == "csv" else tracker.to_markdown(t)
     if fmt == "ics":
-        from .calendar import to_ics
+        from bot.exports.calendar import to_ics
 
         return to_ics(kb, as_of)
     if fmt == "html":
-        from .briefing import to_html
+        from bot.exports.briefing import to_html
 
         return to_html(kb, as_of)
     raise ValueError(f"unknown export format {fmt!r}")

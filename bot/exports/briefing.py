@@ -13,11 +13,11 @@ from pathlib import Path
 
 import jinja2
 
-from .. import queries
-from ..kb import KnowledgeBase
-from ..model import Figure, Inspection
-from ..templating import TEMPLATES_DIR, long_date, with_unit
-from . import tracker
+from bot.ask import queries
+from bot.content.kb import KnowledgeBase
+from bot.content.model import Figure, Inspection
+from bot.exports import tracker
+from bot.render.templating import TEMPLATES_DIR, long_date, with_unit
 
 CHARTS_PER_INSPECTION = 4
 CHART_WIDTH = 520  # px of the SVG viewBox; bars scale to the larger of the two values

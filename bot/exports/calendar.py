@@ -12,9 +12,9 @@ import hmac
 
 import icalendar
 
-from ..kb import KnowledgeBase
-from ..model import Deadline, Finding, SourceRef
-from .tracker import STATUS_WORDS, short_text
+from bot.content.kb import KnowledgeBase
+from bot.content.model import Deadline, Finding, SourceRef
+from bot.exports.tracker import STATUS_WORDS, short_text
 
 PRODID = "-//inspection-bot//deadlines//EN"
 UID_DOMAIN = "inspection-bot"

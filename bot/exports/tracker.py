@@ -11,9 +11,9 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from ..kb import KnowledgeBase
-from ..model import Deadline, Finding, HistoryEntry
-from ..reminders.policy import policy_of
+from bot.content.kb import KnowledgeBase
+from bot.content.model import Deadline, Finding, HistoryEntry
+from bot.content.policy import policy_of
 
 # Amber "due soon" is the reminders policy's window: its largest lead time (30 days by
 # default), so the tracker turns amber when the first reminder goes out.

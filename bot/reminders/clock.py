@@ -13,7 +13,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEv
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from .policy import Policy
+from bot.content.policy import Policy
 
 log = logging.getLogger(__name__)
 JOB_ID = "reminders-digest"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from ..errors import BotError
-from ..kb import KnowledgeBase
-from ..settings import Settings
-from .due import Post, candidates, due_posts
-from .ledger import Ledger
-from .policy import Policy, policy_of
-from .reader import LedgerReader
-from .sender import make_client, render
+from bot.ask.milestones import Post, candidates, due_posts
+from bot.content.kb import KnowledgeBase
+from bot.content.policy import Policy, policy_of
+from bot.errors import BotError
+from bot.reminders.ledger import Ledger
+from bot.reminders.reader import LedgerReader
+from bot.reminders.sender import make_client, render
+from bot.settings import Settings
 
 
 def parse_now(text: str | None, policy: Policy) -> dt.datetime:
@@ -48,8 +48,8 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
         return
     if not settings.slack_bot_token:
         raise BotError("SLACK_BOT_TOKEN is not set (use --dry-run to see the plan without it).")
-    from .sender import Sender
-    from .tick import run_tick
+    from bot.reminders.sender import Sender
+    from bot.reminders.tick import run_tick
 
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)

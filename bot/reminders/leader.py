@@ -14,7 +14,7 @@ import uuid
 from sqlalchemy import Connection, Engine, insert, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from .ledger import lease, utcnow
+from bot.reminders.ledger import lease, utcnow
 
 log = logging.getLogger(__name__)
 LOCK_ID = 0x1A5EC7  # pg advisory lock key for "inspection reminders"

@@ -45,7 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .due import Key, LedgerState
+from bot.ask.milestones import Key, LedgerState
 
 metadata = MetaData()
 

@@ -11,13 +11,13 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 
-from ..kb import KnowledgeBase
-from ..terminal import to_terminal
-from .clock import Clock
-from .due import Key, LedgerState, Post, candidates, due_posts, is_user
-from .policy import Policy, policy_of
-from .preview import StateOf, next_tick
-from .sender import render_post
+from bot.ask.digest import StateOf, next_tick
+from bot.ask.milestones import Key, LedgerState, Post, candidates, due_posts, is_user
+from bot.content.kb import KnowledgeBase
+from bot.content.policy import Policy, policy_of
+from bot.reminders.clock import Clock
+from bot.reminders.sender import render_post
+from bot.render.terminal import to_terminal
 
 
 class PostPrinter:

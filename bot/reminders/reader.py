@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..settings import Settings
-from .due import Key, LedgerState
+from bot.ask.milestones import Key, LedgerState
+from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from .ledger import Ledger
+    from bot.reminders.ledger import Ledger
 
 
 class LedgerReader:
@@ -27,7 +27,7 @@ class LedgerReader:
             # the ledger.
             from sqlalchemy import inspect
 
-            from .ledger import Ledger
+            from bot.reminders.ledger import Ledger
 
             ledger = Ledger(self.settings.db_url)
             if not inspect(ledger.engine).has_table("reminder_ledger"):

@@ -17,12 +17,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
-from ..blocks import paginate, to_message
-from ..kb import KnowledgeBase
-from ..render import Rendered, split_chunks
-from ..templating import build_env
-from .due import Key, Post, is_user
-from .ledger import Claim, Ledger
+from bot.ask.milestones import Key, Post, is_user
+from bot.content.kb import KnowledgeBase
+from bot.reminders.ledger import Claim, Ledger
+from bot.render.blocks import paginate, to_message
+from bot.render.templating import build_env
+from bot.render.text import Rendered, split_chunks
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "inspection_reminder"

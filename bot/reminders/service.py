@@ -13,15 +13,15 @@ import logging
 
 from slack_sdk import WebClient
 
-from ..kb import KnowledgeBase
-from ..live import LiveKnowledgeBase
-from ..settings import Settings
-from .clock import Clock
-from .leader import Leadership
-from .ledger import Ledger
-from .policy import Policy, policy_of
-from .sender import Sender
-from .tick import TickResult, run_tick
+from bot.content.kb import KnowledgeBase
+from bot.content.policy import Policy, policy_of
+from bot.live import LiveKnowledgeBase
+from bot.reminders.clock import Clock
+from bot.reminders.leader import Leadership
+from bot.reminders.ledger import Ledger
+from bot.reminders.sender import Sender
+from bot.reminders.tick import TickResult, run_tick
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from ..kb import KnowledgeBase
-from .due import Post, candidates, due_posts
-from .leader import Leadership
-from .ledger import Ledger
-from .policy import Policy
-from .sender import Outcome, Sender
+from bot.ask.milestones import Post, candidates, due_posts
+from bot.content.kb import KnowledgeBase
+from bot.content.policy import Policy
+from bot.reminders.leader import Leadership
+from bot.reminders.ledger import Ledger
+from bot.reminders.sender import Outcome, Sender
 
 log = logging.getLogger(__name__)
 

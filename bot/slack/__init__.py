@@ -1,5 +1,5 @@
 """The Slack surface: a thin layer of listeners over the pure answer pipeline."""
 
-from .app import build_app, build_client
+from bot.slack.app import build_app, build_client
 
 __all__ = ["build_app", "build_client"]

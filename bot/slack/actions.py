@@ -12,10 +12,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from ..blocks import PAGE_ACTION, SHARE_ACTION, SHOW_ACTION
-from . import messages
-from .failures import guarded
-from .services import Services, add_context, asked_in, mention, read_state
+from bot.render.blocks import PAGE_ACTION, SHARE_ACTION, SHOW_ACTION
+from bot.slack import messages
+from bot.slack.failures import guarded
+from bot.slack.services import Services, add_context, asked_in, mention, read_state
 
 log = logging.getLogger(__name__)
 

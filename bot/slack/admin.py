@@ -15,13 +15,13 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from ..blocks import split_text
-from ..errors import Problem
-from ..kb import KnowledgeBase
-from ..live import LiveKnowledgeBase
-from ..templating import slack_escape
-from . import messages
-from .services import Services, add_context, mention
+from bot.content.kb import KnowledgeBase
+from bot.errors import Problem
+from bot.live import LiveKnowledgeBase
+from bot.render.blocks import split_text
+from bot.render.templating import slack_escape
+from bot.slack import messages
+from bot.slack.services import Services, add_context, mention
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def report_content_errors(live: LiveKnowledgeBase, client: WebClient, channel: s
 def report_content_changes(live: LiveKnowledgeBase, client: WebClient, channel: str,
                            limit: int = 40) -> None:
     """Post, once per newly served version, what changed in words (`inspection-bot diff`)."""
-    from ..diff import describe_changes
+    from bot.content.diff import describe_changes
 
     def post(old: KnowledgeBase, new: KnowledgeBase, version: str) -> None:
         lines = describe_changes(old, new)

@@ -17,11 +17,11 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from ..reminders.reader import LedgerReader
-from ..settings import Settings
-from . import actions, commands, home
-from .failures import handle_error
-from .services import AnswerCache, KnowledgeBaseHolder, Services
+from bot.reminders.reader import LedgerReader
+from bot.settings import Settings
+from bot.slack import actions, commands, home
+from bot.slack.failures import handle_error
+from bot.slack.services import AnswerCache, KnowledgeBaseHolder, Services
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def build_client(settings: Settings) -> WebClient:
 
 
 def _today(settings: Settings) -> Callable[[], dt.date]:
-    from ..cli import today  # the one function that reads the clock
+    from bot.clock import today  # the one function that reads the clock
 
     return lambda: today(settings)
 

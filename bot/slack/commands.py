@@ -12,8 +12,8 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from . import admin, messages
-from .services import Services, asked_in
+from bot.slack import admin, messages
+from bot.slack.services import Services, asked_in
 
 COMMAND = "/inspection"
 log = logging.getLogger(__name__)

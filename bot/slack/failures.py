@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt import BoltResponse, Respond
 from slack_sdk import WebClient
 
-from . import messages
+from bot.slack import messages
 
 log = logging.getLogger(__name__)
 

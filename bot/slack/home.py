@@ -7,12 +7,12 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from .. import dashboard
-from ..blocks import split_text
-from ..render import split_chunks
-from ..templating import long_date
-from .failures import guarded
-from .services import Services
+from bot.ask import dashboard
+from bot.render.blocks import split_text
+from bot.render.templating import long_date
+from bot.render.text import split_chunks
+from bot.slack.failures import guarded
+from bot.slack.services import Services
 
 MAX_HOME_BLOCKS = 100  # App Home and modals allow 100 blocks (messages 50)
 MORE = "_…more than fits here: ask `/inspection judgments latest` or `/inspection overdue`._"

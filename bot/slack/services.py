@@ -13,13 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..answer import Context, answer
-from ..blocks import MAX_BLOCKS, paginate, to_message
-from ..live import ReloadResult, Snapshot
-from ..reminders.preview import StateOf
-from ..render import Rendered
-from ..settings import Settings
-from ..templating import slack_escape
+from bot.ask.digest import StateOf
+from bot.live import ReloadResult, Snapshot
+from bot.render.answer import Context, answer
+from bot.render.blocks import MAX_BLOCKS, paginate, to_message
+from bot.render.templating import slack_escape
+from bot.render.text import Rendered
+from bot.settings import Settings
 
 USER_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 

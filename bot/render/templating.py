@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 # Chunk markers: the message is cut into sections here, so Python can page long answers and
 # attach an "Open" button to the section about one item. ASCII record/unit separators never

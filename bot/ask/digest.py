@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..kb import KnowledgeBase
-from .due import DueItem, Key, LedgerState, candidates, due_posts, is_user
-from .policy import Policy, Route
+from bot.ask.milestones import DueItem, Key, LedgerState, candidates, due_posts, is_user
+from bot.content.kb import KnowledgeBase
+from bot.content.policy import Policy, Route
 
 StateOf = Callable[[list[Key]], LedgerState]  # the ledger's state for these keys
 LOOK_AHEAD_DAYS = 370  # a policy with no working day in a year (all quiet) has no next tick

@@ -1,6 +1,6 @@
-"""From the text a person typed to a rendered answer: parse, query, render. Pure: the caller
-passes the knowledge base, the renderer and the date; `digest` also reads the `Context` (where
-it was asked, the time, the reminders ledger)."""
+"""From a parsed query to its result: which query answers each command. Pure: the caller
+passes the knowledge base and the date; `digest` also reads the `Context` (where it was asked,
+the time, the reminders ledger). `bot.render.answer` adds parsing and rendering around it."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from . import queries
-from .areas import match_area
-from .command import CommandError, Query, parse
-from .kb import KnowledgeBase
-from .reminders.policy import policy_of
-from .reminders.preview import StateOf, preview
-from .render import Rendered, Renderer
-from .results import HelpResult, NotFound, ResponsesResult
+from bot.ask import queries
+from bot.ask.command import Query
+from bot.ask.digest import StateOf, preview
+from bot.ask.results import HelpResult, NotFound, ResponsesResult
+from bot.content.areas import match_area
+from bot.content.kb import KnowledgeBase
+from bot.content.policy import policy_of
 
 
 @dataclass(frozen=True)
@@ -87,12 +86,3 @@ def _judgments(kb: KnowledgeBase, q: Query) -> Any:
         area_id = area.id
     return queries.judgments(kb, insps, area_id, q.words)
 
-
-def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
-           context: Context | None = None) -> Rendered:
-    """Answer slash-command text. Never raises for bad input: errors come back as answers."""
-    try:
-        q = parse(text)
-    except CommandError as exc:
-        return renderer.render_error(exc)
-    return renderer.render(run_query(kb, q, as_of, context))

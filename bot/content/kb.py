@@ -8,9 +8,9 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .model import (
+from bot.content.model import (
     Area,
     Deadline,
     Document,
@@ -23,11 +23,8 @@ from .model import (
     Part,
     Response,
 )
-from .search import SearchIndex
-from .words import tokens
-
-if TYPE_CHECKING:  # the policy module needs the knowledge base's types, not the other way
-    from .reminders.policy import Policy
+from bot.content.policy import Policy
+from bot.content.words import tokens
 
 
 def _by_id(items: Iterable[Any]) -> dict[str, Any]:
@@ -126,11 +123,10 @@ class KnowledgeBase:
     findings: list[Finding]
     figures: list[Figure]
     responses: list[Response]
-    # content/policy.yaml as loaded; None when there is none (bot.reminders.policy.policy_of
+    # content/policy.yaml as loaded; None when there is none (bot.content.policy.policy_of
     # then gives the defaults)
     policy: Policy | None = field(default=None, repr=False, compare=False)
     index: dict[str, Any] = field(init=False, repr=False, compare=False)
-    search_index: SearchIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Oldest first: every listing over inspections reads as a history.
@@ -168,7 +164,6 @@ class KnowledgeBase:
         idx["recommendations_for"] = dict(recs)
         _query_indexes(self, idx)
         object.__setattr__(self, "index", idx)
-        object.__setattr__(self, "search_index", SearchIndex.build(self))
 
     # --- look-ups -------------------------------------------------------------------------
 

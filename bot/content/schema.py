@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from .fields import Bool, Choice, Date, Field, Id, ListOf, Number, Record, Text
+from bot.content.fields import Bool, Choice, Date, Field, Id, ListOf, Number, Record, Text
 
 GRADE_SCALES: dict[str, tuple[str, ...]] = {
     "four-tier": ("outstanding", "good", "requires improvement", "inadequate"),

@@ -5,16 +5,14 @@ served unless the whole knowledge base is valid."""
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import checks
-from .deadlines import add_period, parse_period
-from .errors import ContentInvalid, Problem
-from .fields import Checker, Invalid, LDict
-from .kb import KnowledgeBase
-from .model import (
+from bot.content import checks
+from bot.content.deadlines import add_period, parse_period
+from bot.content.fields import Checker, Invalid, LDict
+from bot.content.kb import KnowledgeBase
+from bot.content.model import (
     Area,
     Deadline,
     Document,
@@ -31,24 +29,12 @@ from .model import (
     Response,
     SourceRef,
 )
-from .reminders.policy import Policy
-from .reminders.policy import build as build_policy
-from .schema import FILE, GRADE_SCALES
-from .yamlfile import Mark, YamlSyntaxError, display_path, read_file
-
-
-@dataclass
-class Raw:
-    """Checked mappings from every file, each with the file it came from, before building."""
-
-    items: dict[str, list[tuple[LDict, str, LDict | None]]] = field(default_factory=dict)
-    policy: LDict | None = None  # the `policy:` mapping of policy.yaml, checked after building
-
-    def add(self, key: str, item: LDict, file: str, inspection: LDict | None) -> None:
-        self.items.setdefault(key, []).append((item, file, inspection))
-
-    def of(self, key: str) -> list[tuple[LDict, str, LDict | None]]:
-        return self.items.get(key, [])
+from bot.content.policy import Policy
+from bot.content.policy import build as build_policy
+from bot.content.raw import Raw
+from bot.content.schema import FILE, GRADE_SCALES
+from bot.content.yamlfile import Mark, YamlSyntaxError, display_path, read_file
+from bot.errors import ContentInvalid, Problem
 
 
 def content_files(content_dir: Path) -> list[Path]:

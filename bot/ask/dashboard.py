@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .kb import KnowledgeBase
-from .model import Figure, Finding, Inspection
-from .queries import _deadline_rows, latest_inspections
-from .results import DeadlineRow
+from bot.ask.queries import _deadline_rows, latest_inspections
+from bot.ask.results import DeadlineRow
+from bot.content.kb import KnowledgeBase
+from bot.content.model import Figure, Finding, Inspection
 
 
 @dataclass(frozen=True)

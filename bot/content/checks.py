@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import Problem
-from .fields import LDict, did_you_mean
+from bot.content.fields import LDict, did_you_mean
+from bot.errors import Problem
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
-    from .loader import Raw
+    from bot.content.kb import KnowledgeBase
+    from bot.content.raw import Raw
 
 
 class _Out:

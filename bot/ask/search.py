@@ -9,16 +9,30 @@ from __future__ import annotations
 import difflib
 import heapq
 import math
+import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .words import tokens
+from bot.content.words import tokens
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    from bot.content.kb import KnowledgeBase
 
 K1, B = 1.2, 0.75
+_build_lock = threading.Lock()
+
+
+def index_of(kb: KnowledgeBase) -> SearchIndex:
+    """The knowledge base's search index, built on first use and kept with it (in `kb.index`,
+    beside the other indexes; the content layer does not know how search ranks)."""
+    index = kb.index.get("search")
+    if index is None:
+        with _build_lock:  # one build per knowledge base, however many threads ask at once
+            index = kb.index.get("search")
+            if index is None:
+                index = kb.index["search"] = SearchIndex.build(kb)
+    return index
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .model import Area
-from .words import fold, tokens
+from bot.content.model import Area
+from bot.content.words import fold, tokens
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    from bot.content.kb import KnowledgeBase
 
 
 def _area_terms(area: Area) -> list[list[str]]:

@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .render import Chunk, Rendered
-from .templating import slack_escape
+from bot.render.templating import slack_escape
+from bot.render.text import Chunk, Rendered
 
 MAX_BLOCKS = 50  # a message; App Home and modals allow 100
 MAX_SECTION_TEXT = 3000

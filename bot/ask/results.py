@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Area, Deadline, Figure, Finding, Inspection, Judgment, Response
+from bot.content.model import Area, Deadline, Figure, Finding, Inspection, Judgment, Response
 
 
 @dataclass(frozen=True)

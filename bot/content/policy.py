@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from ..errors import Problem
-from ..fields import LDict, did_you_mean
-from ..kb import KnowledgeBase
-from ..schema import WEEKDAYS
+from bot.content.fields import LDict, did_you_mean
+from bot.content.schema import WEEKDAYS
+from bot.errors import Problem
 
 POLICY_FILE = "policy.yaml"
 DEFAULT_CHANNEL = "C0DIGEST"  # a placeholder: replace it with the real channel id
@@ -144,6 +144,14 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
     return Policy(**kw), problems
 
 
-def policy_of(kb: KnowledgeBase) -> Policy:
-    """The policy loaded with the knowledge base (the loader checks it with the content)."""
+class _HasPolicy(Protocol):
+    """What `policy_of` needs of a knowledge base (typed so, because the knowledge base holds
+    the policy: this module must not import it back)."""
+
+    @property
+    def policy(self) -> Policy | None: ...
+
+
+def policy_of(kb: _HasPolicy) -> Policy:
+    """The knowledge base's policy, or the defaults when content/ has no policy.yaml."""
     return kb.policy if kb.policy is not None else Policy()

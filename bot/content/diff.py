@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .kb import KnowledgeBase
-from .model import Deadline
+from bot.content.kb import KnowledgeBase
+from bot.content.model import Deadline
 
 STATUS = {"open": "open", "in_progress": "in progress", "pending_sign_off": "pending sign-off",
           "closed": "closed", "superseded": "superseded"}

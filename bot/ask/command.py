@@ -7,7 +7,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .errors import CommandError
+from bot.errors import CommandError
 
 COMMANDS: dict[str, str] = {
     "help": "help",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .kb import KnowledgeBase
-from .model import Deadline, SourceRef
+from bot.content.kb import KnowledgeBase
+from bot.content.model import Deadline, SourceRef
 
 
 def _src(s: SourceRef | None) -> dict[str, Any] | None:

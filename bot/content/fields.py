@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
-from .yamlfile import BOOL, FLOAT, INT, NULL, STR, TIMESTAMP, Mark, mark_of, scalar_kind
+from bot.content.yamlfile import BOOL, FLOAT, INT, NULL, STR, TIMESTAMP, Mark, mark_of, scalar_kind
+from bot.errors import Problem
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

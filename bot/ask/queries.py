@@ -10,10 +10,7 @@ import difflib
 import re
 from collections import defaultdict
 
-from .areas import match_area
-from .kb import DeadlineItem, Deadlines, KnowledgeBase
-from .model import Finding, Inspection
-from .results import (
+from bot.ask.results import (
     AreaResult,
     AreaRow,
     CalendarResult,
@@ -29,7 +26,11 @@ from .results import (
     SearchResult,
     SearchRow,
 )
-from .words import tokens
+from bot.ask.search import index_of
+from bot.content.areas import match_area
+from bot.content.kb import DeadlineItem, Deadlines, KnowledgeBase
+from bot.content.model import Finding, Inspection
+from bot.content.words import tokens
 
 YEAR_RE = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
 
@@ -227,7 +228,7 @@ def show(kb: KnowledgeBase, item_id: str, as_of: dt.date) -> ItemResult | NotFou
 
 def search(kb: KnowledgeBase, words: str, limit: int = 20) -> SearchResult:
     rows = []
-    for hit in kb.search_index.search(words, limit):
+    for hit in index_of(kb).search(words, limit):
         if hit.kind == "finding":
             f = kb.index["finding"][hit.id]
             rows.append(SearchRow("finding", f.id, f.text, kb.area_name(f.area)))

@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from ..kb import KnowledgeBase
-from .policy import Policy
+from bot.content.kb import KnowledgeBase
+from bot.content.policy import Policy
 
 PCC_KIND = "pcc_response"
 

@@ -8,7 +8,7 @@ import re
 
 import click
 
-from .render import Rendered
+from bot.render.text import Rendered
 
 _BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?!\s)([^_\n]+?)_(?![\w_])")

@@ -8,11 +8,8 @@ from typing import Any
 
 import jinja2
 
-from .errors import CommandError
-from .kb import KnowledgeBase
-from .model import SourceRef
-from .reminders.preview import DigestPreview
-from .results import (
+from bot.ask.digest import DigestPreview
+from bot.ask.results import (
     AreaResult,
     CalendarResult,
     FiguresResult,
@@ -24,7 +21,10 @@ from .results import (
     ResponsesResult,
     SearchResult,
 )
-from .templating import CHUNK, ITEM
+from bot.content.kb import KnowledgeBase
+from bot.content.model import SourceRef
+from bot.errors import CommandError
+from bot.render.templating import CHUNK, ITEM
 
 
 @dataclass(frozen=True)
