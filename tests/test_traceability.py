@@ -235,10 +235,17 @@ def test_finding_text_parts_and_evidence(f: Finding) -> None:
 
 # --- figures ----------------------------------------------------------------------------------
 
+# Small numbers the reports write in words ("eight SCPOs", "Five hundred people").
+NUMBER_WORDS = {4: "four", 5: "five", 6: "six", 8: "eight", 10: "ten", 500: "five hundred"}
+
+
 def printed_forms(value: float | int) -> set[str]:
     """Ways a number is printed: 42826 -> 42,826; 11.0 -> 11.0 and 11; -2 -> 2 ('2 percent
-    fewer'); 100.0 -> 100.00."""
+    fewer'); 100.0 -> 100.00; 8 -> eight."""
     out: set[str] = set()
+    if float(value).is_integer() and int(abs(value)) in NUMBER_WORDS:
+        word = NUMBER_WORDS[int(abs(value))]
+        out |= {word, word.capitalize()}
     for v in {value, abs(value)}:
         if float(v).is_integer():
             i = int(v)
@@ -274,6 +281,10 @@ def test_figure_value_label_and_comparator(fig: Figure) -> None:
     if not fig.legible:
         if fig.value is not None:
             problems.append(f"{fig.id}: legible is false but value is {fig.value} (must be null)")
+    elif fig.range is not None:
+        for end in fig.range:
+            if not _number_in(_lines(fig.source, VALUE_BEFORE, VALUE_AFTER), end):
+                problems.append(f"{fig.id}: range end {end} is not printed near {fig.source}")
     elif fig.value is None:
         problems.append(f"{fig.id}: value is null but legible is not false")
     elif not _number_in(_lines(fig.source, VALUE_BEFORE, VALUE_AFTER), fig.value):
@@ -282,10 +293,11 @@ def test_figure_value_label_and_comparator(fig: Figure) -> None:
                         f"of {fig.source.document}")
     doc = source(fig.source.document)
     window = doc.window(fig.source.line - LABEL_WINDOW, fig.source.line + LABEL_WINDOW)
-    head = _first_words(fig.label)
+    # The source's own words: `printed` where the label is a person's noun phrase.
+    head = _first_words(fig.printed or fig.label)
     if head.lower() not in window.lower():
-        problems.append(f"{fig.id}: label {head!r}... is not within {LABEL_WINDOW} lines of "
-                        f"{fig.source}")
+        problems.append(f"{fig.id}: {'printed' if fig.printed else 'label'} {head!r}... is not "
+                        f"within {LABEL_WINDOW} lines of {fig.source}")
     if fig.england_and_wales is not None and not _number_in(
             _lines(fig.source, COMPARATOR_WINDOW, COMPARATOR_WINDOW), fig.england_and_wales):
         problems.append(f"{fig.id}: England and Wales comparator {fig.england_and_wales} is not "

@@ -73,23 +73,82 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
         _finding(out, kb, d)
 
     for d, _, _ in raw.of("figures"):
-        path = f"figures({d.get('id')})"
-        _ref(out, d, "area", path, d.get("area"), idx["area"], "area")
-        _source(out, d, path, idx)
-        legible = d.get("legible", True)
-        if "value" in d and d["value"] is None and legible:
-            out.at(d, "value", f"{path}.value",
-                   "value is null: set 'legible: false' and say why in 'note'.")
-        if d.get("value") is not None and not legible:
-            out.at(d, "legible", f"{path}.legible", "a value that is not legible must be null.")
-        if d.get("unit") == "other" and not d.get("unit_label"):
-            out.at(d, "unit", f"{path}.unit", "unit 'other' needs a 'unit_label'.")
+        figure_checks(out, d, idx)
 
     for d, _, _ in raw.of("responses"):
         path = f"responses({d.get('id')})"
         _ref(out, d, "inspection", path, d.get("inspection"), idx["inspection"], "inspection")
         _source(out, d, path, idx)
     return out.problems
+
+
+# A label is a noun phrase a person would write, not a fragment cut from a sentence.
+_DANGLING = {"of", "by", "to", "than", "in", "that", "made", "was", "were", "and", "or", "the",
+             "a", "an", "with", "for", "at", "is", "are", "been"}
+LABEL_MAX = 80
+
+
+def label_problem(label: str) -> str:
+    """Why a label reads as a sentence fragment, or ''."""
+    words = label.rstrip(")").split()
+    if not label[:1].isupper() and not label[:1].isdigit():
+        return "a label starts with a capital letter"
+    if label.rstrip()[-1:] in ".:,;":
+        return "a label is a noun phrase, without a full stop or colon at the end"
+    if words and words[-1].lower() in _DANGLING:
+        return f"a label does not end with '{words[-1]}' (a sentence cut short)"
+    if len(label) > LABEL_MAX:
+        return f"a label is at most {LABEL_MAX} characters (put the source's words in 'printed')"
+    return ""
+
+
+def figure_checks(out: _Out, d: LDict, idx: dict) -> None:
+    path = f"figures({d.get('id')})"
+    _ref(out, d, "area", path, d.get("area"), idx["area"], "area")
+    _source(out, d, path, idx)
+    legible = d.get("legible", True)
+    value, qualifier, direction = d.get("value"), d.get("qualifier"), d.get("direction")
+    if "value" in d and value is None and legible and "range" not in d:
+        out.at(d, "value", f"{path}.value",
+               "value is null: set 'legible: false' and say why in 'note', or give a 'range'.")
+    if value is not None and not legible:
+        out.at(d, "legible", f"{path}.legible", "a value that is not legible must be null.")
+    if d.get("unit") == "other" and not d.get("unit_label"):
+        out.at(d, "unit", f"{path}.unit", "unit 'other' needs a 'unit_label'.")
+    if isinstance(d.get("label"), str) and (why := label_problem(d["label"])):
+        out.at(d, "label", f"{path}.label", f"'{d['label']}': {why}.",
+               "Write a short noun phrase, e.g. 'Unrecorded crimes'; keep the source's words "
+               "in 'printed'.")
+    if ("range" in d) != (qualifier == "range"):
+        out.at(d, "range" if "range" in d else "qualifier", f"{path}.range",
+               "a range needs both 'qualifier: range' and 'range: {low, high}'.")
+    if "range" in d and value is not None:
+        out.at(d, "value", f"{path}.value", "a range has no single value: write 'value: null'.")
+    rng = d.get("range")
+    if isinstance(rng, LDict) and "low" in rng and "high" in rng and rng["low"] > rng["high"]:
+        out.at(rng, "high", f"{path}.range.high", "the range ends below where it starts.")
+    if isinstance(value, (int, float)):
+        if value < 0 and direction != "fall":
+            out.at(d, "value", f"{path}.value",
+                   f"a negative value is a fall: add 'direction: fall' (found {direction!r}).")
+        if direction == "fall" and value >= 0:
+            out.at(d, "direction", f"{path}.direction", "a fall is recorded as a negative value.")
+        if direction == "rise" and value <= 0:
+            out.at(d, "direction", f"{path}.direction", "a rise is recorded as a positive value.")
+        if direction == "no_change" and value != 0:
+            out.at(d, "direction", f"{path}.direction", "no_change needs value 0.")
+    later = d.get("superseded_by")
+    if later is not None and _ref(out, d, "superseded_by", path, later, idx["figure"], "figure"):
+        other = idx["figure"][later]
+        if later == d.get("id"):
+            out.at(d, "superseded_by", f"{path}.superseded_by", "a figure cannot supersede itself.")
+        elif other.unit != d.get("unit"):
+            out.at(d, "superseded_by", f"{path}.superseded_by",
+                   f"'{later}' is in {other.unit}, this figure in {d.get('unit')}: not the same "
+                   "measure.")
+        elif other.superseded_by == d.get("id"):
+            out.at(d, "superseded_by", f"{path}.superseded_by",
+                   f"'{later}' is itself superseded by this figure: one of them is the later.")
 
 
 def _source(out: _Out, d: LDict, path: str, idx: dict) -> None:

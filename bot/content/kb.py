@@ -106,7 +106,7 @@ def _query_indexes(kb: KnowledgeBase, idx: dict[str, Any]) -> None:
     for n, fig in enumerate(kb.figures):
         of_insp[fig.inspection].append(n)
         fig_area[fig.area].append(n)
-        for word in set(tokens(" ".join([fig.label, *fig.topics]))):
+        for word in set(tokens(" ".join([fig.label, fig.printed or "", *fig.topics]))):
             terms[word].append(n)
     idx["figures_of"], idx["figures_in_area"] = dict(of_insp), dict(fig_area)
     idx["figure_terms"] = dict(terms)

@@ -217,13 +217,18 @@ def build(raw: Raw, problems: list[Problem], policy: Policy | None = None) -> Kn
             continue
         comp = d.get("comparators") or {}
         ci = d.get("confidence_interval")
+        rng = d.get("range")
         figures.append(Figure(
             id=d["id"], inspection=insp["id"], label=d["label"], value=d.get("value"),
             legible=d.get("legible", True), unit=d["unit"], unit_label=d.get("unit_label"),
             period=d.get("period"), area=d["area"], topics=tuple(d.get("topics") or ()),
             england_and_wales=comp.get("england_and_wales"),
             ci=(ci["low"], ci["high"]) if ci and _ok(ci, "low", "high") else None,
-            source=_src(d["source"]) or SourceRef("", 0), note=d.get("note"), loc=_loc(d)))
+            source=_src(d["source"]) or SourceRef("", 0), note=d.get("note"),
+            printed=d.get("printed"), qualifier=d.get("qualifier"),
+            range=(rng["low"], rng["high"]) if rng and _ok(rng, "low", "high") else None,
+            direction=d.get("direction"), better=d.get("better"),
+            superseded_by=d.get("superseded_by"), loc=_loc(d)))
 
     responses = [
         Response(d["id"], d["inspection"], d["by"], d["name"], d["said"], d.get("governance"),

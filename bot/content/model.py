@@ -187,14 +187,25 @@ class Figure:
     ci: tuple[float, float] | None
     source: SourceRef
     note: str | None = None
+    printed: str | None = None  # the source's own words around the value, verbatim
+    qualifier: str | None = None  # more_than, at_least, about, fewer_than, up_to, range
+    range: tuple[float, float] | None = None  # a printed range "60 to 80"
+    direction: str | None = None  # rise, fall, no_change: the figure is a change
+    better: str | None = None  # higher, lower: which way is better, where clear
+    superseded_by: str | None = None  # a figure for a later period of the same measure
     loc: Loc | None = field(default=None, compare=False)
 
     @property
     def difference(self) -> float | None:
-        """Cleveland minus England and Wales, where both are known."""
-        if self.value is None or self.england_and_wales is None:
+        """Force minus England and Wales, where both are known exactly. A value the source
+        qualifies ("more than 50") or gives as a range has no exact difference."""
+        if self.value is None or self.england_and_wales is None or self.qualifier:
             return None
         return round(self.value - self.england_and_wales, 6)
+
+    @property
+    def is_change(self) -> bool:
+        return self.direction is not None
 
 
 @dataclass(frozen=True)

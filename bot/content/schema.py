@@ -96,10 +96,28 @@ JUDGMENT = Record("judgment", [
     Field("note", Text(), "maintainers' note"),
 ])
 
+QUALIFIERS = ("more_than", "at_least", "about", "fewer_than", "up_to", "range")
+DIRECTIONS = ("rise", "fall", "no_change")
+
 FIGURE = Record("figure", [
     Field("id", Id(), "stable id", required=True),
-    Field("label", Text(), "the label as printed", required=True),
-    Field("value", Number(nullable=True), "the value as printed; null when not legible", required=True),
+    Field("label", Text(), "a short noun phrase a person would write: 'Unrecorded crimes', "
+          "'Anti-social behaviour incidents'; capital first, no full stop", required=True),
+    Field("printed", Text(), "the source's own words around the value, verbatim (the old "
+          "sentence-fragment label); checked against the source line"),
+    Field("value", Number(nullable=True), "the value as printed (a fall as a negative "
+          "number); null when not legible or when the source gives a range", required=True),
+    Field("qualifier", Choice(QUALIFIERS), "what the source says about the value: more_than, "
+          "at_least, about, fewer_than, up_to, or range (with 'range'); omit when exact"),
+    Field("range", Record("range", [
+        Field("low", Number(), "lower end as printed", required=True),
+        Field("high", Number(), "upper end as printed", required=True),
+    ]), "a range the source prints ('60 to 80'), with 'qualifier: range' and 'value: null'"),
+    Field("direction", Choice(DIRECTIONS), "for a change: rise (value above 0), fall (value "
+          "below 0) or no_change; the answer says 'fell by 3%'"),
+    Field("better", Choice(("higher", "lower")), "which way is better, where the source or the "
+          "measure makes it clear; omit otherwise"),
+    Field("superseded_by", Id(), "id of a figure for a later period of the same measure"),
     Field("legible", Bool(), "false when the source does not show the value legibly"),
     Field("unit", Choice(UNITS), "unit of the value", required=True),
     Field("unit_label", Text(), "how to print an 'other' unit"),
