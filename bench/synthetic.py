@@ -247,12 +247,26 @@ def _finding(g: Gen, fid: str, kind: str, area: str, doc: str, published: dt.dat
     return f
 
 
+_DANGLING = {"of", "by", "to", "than", "in", "that", "made", "was", "were", "and", "or", "the",
+             "a", "an", "with", "for", "at", "is", "are", "been"}
+
+
+def _label(printed: str) -> str:
+    """A noun-phrase label from the printed words, as validate wants one: capital first, no
+    dangling last word."""
+    words = printed.split()[:6]
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words.pop()
+    return " ".join(words)[:1].upper() + " ".join(words)[1:]
+
+
 def _figure(g: Gen, fid: str, area: dict[str, Any], doc: str, year: int) -> dict[str, Any]:
     rng = g.rng
     unit = rng.choice(UNITS)
     value: float | int | None = (rng.randint(1, 20000) if unit in ("count", "pounds")
                                  else round(rng.uniform(0, 100), 1))
-    fig: dict[str, Any] = {"id": fid, "label": g.words(5, 15)}
+    printed = g.words(5, 15)
+    fig: dict[str, Any] = {"id": fid, "label": _label(printed), "printed": printed}
     legible = rng.random() > 0.02
     fig["value"] = value if legible else None
     if not legible:

@@ -14,6 +14,9 @@ from typing import Any
 
 import jinja2
 
+from bot.render.figures import FILTERS as FIGURE_FILTERS
+from bot.render.units import UNIT_SUFFIX, number, with_unit
+
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 # Chunk markers: the message is cut into sections here, so Python can page long answers and
@@ -41,19 +44,6 @@ KIND_WORDS = {
     "recommendation": "Recommendation",
     "area_for_improvement": "Area for improvement",
 }
-UNIT_SUFFIX = {
-    "percent": "%",
-    "percentage_points": " percentage points",
-    "per_1000_population": " per 1,000 population",
-    "pounds": "",
-    "count": "",
-    "ratio": "",
-    "days": " days",
-    "hours": " hours",
-    "minutes": " minutes",
-}
-
-
 class Mrkdwn(str):
     """Text that is already valid Slack mrkdwn and must not be escaped again."""
 
@@ -83,23 +73,6 @@ def short_date(value: dt.date | None) -> str:
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if n == 1 else (plural_form or singular + "s")
     return f"{n:,} {word}"
-
-
-def number(value: float | int | None) -> str:
-    if value is None:
-        return "not legible in the source"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
-
-
-def with_unit(value: float | int | None, unit: str, unit_label: str | None = None) -> str:
-    if value is None:
-        return "not legible in the source"
-    if unit == "pounds":
-        return f"£{number(value)}"
-    suffix = f" {unit_label}" if unit == "other" and unit_label else UNIT_SUFFIX.get(unit, "")
-    return number(value) + suffix
 
 
 def signed(value: float | int | None, unit: str) -> str:
@@ -147,7 +120,7 @@ def build_env(templates_dir: Path | None = None) -> jinja2.Environment:
         long_date=long_date, short_date=short_date, plural=plural, number=number,
         with_unit=with_unit, signed=signed, badge=badge, status=STATUS_WORDS.get,
         kind=KIND_WORDS.get, mrkdwn=Mrkdwn, escape_slack=slack_escape, destination=destination,
-        tick_time=tick_time,
+        tick_time=tick_time, **FIGURE_FILTERS,
     )
     env.globals.update(item=item)
     return env
