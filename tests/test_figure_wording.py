@@ -13,11 +13,10 @@ import re
 from pathlib import Path
 
 import pytest
+from test_traceability import SEEDS, normalise, printed_forms, source  # skips without seeds
 
 from bot.content.loader import load
 from bot.content.model import Figure
-
-from test_traceability import SEEDS, normalise, printed_forms, source  # skips without seeds
 
 ROOT = Path(__file__).resolve().parents[1]
 KB = load(ROOT / "content")

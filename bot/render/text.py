@@ -96,7 +96,8 @@ class Renderer:
 
     def _globals(self) -> dict[str, Any]:
         return {"area_name": self.kb.area_name, "inspection": self.kb.inspection,
-                "figure": self.kb.index["figure"].get, "cite": self._cite, "cite_full": self._cite_full, "cite_at": self._cite_at}
+                "figure": self.kb.index["figure"].get, "cite": self._cite,
+                "cite_full": self._cite_full, "cite_at": self._cite_at}
 
     def render(self, result: Any) -> Rendered:
         if isinstance(result, ItemResult):
