@@ -34,12 +34,14 @@ def test_latest_grades_are_the_2021_22_inspection(kb):
 
 
 def test_open_and_overdue_counts_by_area(kb):
-    """Counts per area agree with the overdue answer; areas with most overdue come first."""
+    """App Home counts overdue deadlines as `overdue` does (a finding's and its parts'), and
+    says how many findings they belong to; areas with most overdue come first."""
     data = dashboard.build(kb, TODAY)
     live = [f for f in kb.findings if f.is_live]
     assert data.open_total == len(live)
-    overdue_ids = {r.finding.id for r in queries.overdue(kb, TODAY).rows}
-    assert data.overdue_total == len(overdue_ids)
+    rows = queries.overdue(kb, TODAY).rows
+    assert data.overdue_total == len(rows) == 4
+    assert data.overdue_findings_total == len({r.finding.id for r in rows}) == 3
     assert [c.overdue for c in data.counts] == sorted((c.overdue for c in data.counts),
                                                       reverse=True)
 
@@ -53,15 +55,22 @@ def test_next_deadlines_are_upcoming_and_soonest_first(kb):
     assert "cle-2016-rec-01" in [r.item_id for r in data.next_deadlines]
 
 
-def test_figures_furthest_from_england_and_wales_by_relative_difference(kb):
-    """Figures are ranked by relative difference from the England and Wales figure; ASB at
-    76.5 against 36.8 per 1,000 is 108% above."""
+def test_figures_furthest_from_england_and_wales_respect_the_unit(kb):
+    """Percentages are compared in percentage points, rates by their ratio: the domestic abuse
+    outcome gap (55.0% against 35.4%) is shown, 0.5% against 0.2% never is, and an earlier value
+    superseded by a later one is not chosen."""
     gaps = dashboard.figure_gaps(kb, limit=50)
-    rel = [abs(g.relative) for g in gaps]
-    assert rel == sorted(rel, reverse=True)
-    asb = next(g for g in gaps if g.figure.id == "cle-2014-asb-rate")
-    assert asb.relative == pytest.approx((76.5 - 36.8) / 36.8)
-    assert all(g.figure.england_and_wales for g in gaps)
+    scores = [g.gap.score for g in gaps]
+    assert scores == sorted(scores, reverse=True)
+    ids = [g.figure.id for g in gaps]
+    assert "cle-2016-da-outcome-ed-victim-not-support" in ids[:3]
+    assert "cle-2016-outcome-4-tic" not in ids
+    assert "cle-2014-asb-rate" not in ids  # superseded by the 2016 report's later periods
+    da = next(g for g in gaps if g.figure.id == "cle-2016-da-outcome-ed-victim-not-support")
+    assert da.gap.words == "19.6 percentage points higher than England and Wales"
+    asb = next(g for g in gaps if g.figure.id == "cle-2016-asb-incidents-rate")
+    assert asb.gap.words == "2.5 times the England and Wales figure"
+    assert all(g.figure.england_and_wales is not None and not g.figure.qualifier for g in gaps)
 
 
 def test_opening_app_home_publishes_the_dashboard(bot, emulator):
@@ -80,6 +89,9 @@ def test_opening_app_home_publishes_the_dashboard(bot, emulator):
     assert "Findings by area" in shown and "Next deadlines" in shown
     assert "Furthest from the England and Wales average" in shown
     assert "As of 23 November 2026" in shown
+    assert "4 deadlines overdue (3 findings)" in shown
+    assert "19.6 percentage points higher than England and Wales" in shown
+    assert "Outcome 4" not in shown and "150%" not in shown
 
 
 def test_the_messages_tab_does_not_publish(bot, emulator):

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.ask import rag
+from bot.ask.gaps import Gap, furthest
 from bot.ask.queries import _deadline_rows, latest_inspections
 from bot.ask.results import DeadlineRow
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Figure, Finding, Inspection
+from bot.content.policy import policy_of
 
 
 @dataclass(frozen=True)
@@ -34,14 +37,18 @@ class ForceGrades:
 class AreaCounts:
     area: str
     open: int  # findings still to act on (not closed or superseded)
-    overdue: int  # of those, findings with at least one deadline passed
+    overdue: int  # deadlines passed (a finding's and its parts'), counted as `overdue` does
+    overdue_findings: int  # findings with at least one of those
 
 
 @dataclass(frozen=True)
 class FigureGap:
-    figure: Figure
+    gap: Gap
     year: str
-    relative: float  # (value - England and Wales) / |England and Wales|
+
+    @property
+    def figure(self) -> Figure:
+        return self.gap.figure
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,8 @@ class Dashboard:
     next_deadlines: list[DeadlineRow]
     undated: int  # deadlines of live findings that cannot be dated yet
     gaps: list[FigureGap]
+    rag_totals: dict[str, int]  # live findings by RAG colour (bot/ask/rag.py)
+    rag_legend: str
 
     @property
     def open_total(self) -> int:
@@ -60,6 +69,10 @@ class Dashboard:
     @property
     def overdue_total(self) -> int:
         return sum(c.overdue for c in self.counts)
+
+    @property
+    def overdue_findings_total(self) -> int:
+        return sum(c.overdue_findings for c in self.counts)
 
 
 def latest_grades(kb: KnowledgeBase) -> list[ForceGrades]:
@@ -82,20 +95,19 @@ def latest_grades(kb: KnowledgeBase) -> list[ForceGrades]:
     return out
 
 
-def _is_overdue(rows: list[DeadlineRow]) -> bool:
-    return any(r.days is not None and r.days > 0 for r in rows)
-
-
 def finding_counts(kb: KnowledgeBase, as_of: dt.date) -> list[AreaCounts]:
-    """Open and overdue findings per area, the areas with most overdue first."""
+    """Open findings and overdue deadlines per area, the areas with most overdue first. A
+    deadline is overdue as `overdue` counts it: dated before `as_of`, its finding still live."""
     tally: dict[str, list[int]] = {}
     for f in kb.findings:
         if not f.is_live:
             continue
-        counts = tally.setdefault(f.area, [0, 0])
+        counts = tally.setdefault(f.area, [0, 0, 0])
+        passed = sum(1 for r in _deadline_rows(kb, f, as_of) if r.days is not None and r.days > 0)
         counts[0] += 1
-        counts[1] += _is_overdue(_deadline_rows(kb, f, as_of))
-    rows = [AreaCounts(kb.area_name(a), o, d) for a, (o, d) in tally.items()]
+        counts[1] += passed
+        counts[2] += passed > 0
+    rows = [AreaCounts(kb.area_name(a), o, d, n) for a, (o, d, n) in tally.items()]
     return sorted(rows, key=lambda c: (-c.overdue, -c.open, c.area))
 
 
@@ -115,24 +127,23 @@ def next_deadlines(kb: KnowledgeBase, as_of: dt.date, limit: int = 8) -> tuple[l
 
 
 def figure_gaps(kb: KnowledgeBase, limit: int = 6) -> list[FigureGap]:
-    """Figures furthest from the England and Wales average, by relative difference.
-
-    Left out: figures without a value or comparator, a comparator of zero, and a value on the
-    other side of zero from the comparator (a relative difference says nothing there)."""
-    gaps = []
-    for fig in kb.figures:
-        value, ew = fig.value, fig.england_and_wales
-        if value is None or ew is None or ew == 0 or (value < 0 < ew) or (ew < 0 < value):
-            continue
-        year = kb.inspection(fig.inspection).year if fig.inspection in kb.index["inspection"] \
-            else ""
-        gaps.append(FigureGap(fig, year, (value - ew) / abs(ew)))
+    """Figures furthest from England and Wales, chosen as the briefing's charts choose them."""
     order = {i.id: n for n, i in enumerate(kb.inspections)}
-    gaps.sort(key=lambda g: (-abs(g.relative), -order.get(g.figure.inspection, 0), g.figure.id))
-    return gaps[:limit]
+    return [FigureGap(g, kb.inspection(g.figure.inspection).year)
+            for g in furthest(kb.figures, limit, order)]
+
+
+def rag_totals(kb: KnowledgeBase, as_of: dt.date) -> dict[str, int]:
+    counts = dict.fromkeys((rag.RED, rag.AMBER, rag.GREEN), 0)
+    for f in kb.findings:
+        colour = rag.rag(kb, f, as_of).colour
+        if colour in counts:
+            counts[colour] += 1
+    return counts
 
 
 def build(kb: KnowledgeBase, as_of: dt.date) -> Dashboard:
     ahead, undated = next_deadlines(kb, as_of)
     return Dashboard(as_of, latest_grades(kb), finding_counts(kb, as_of), ahead, undated,
-                     figure_gaps(kb))
+                     figure_gaps(kb), rag_totals(kb, as_of),
+                     rag.legend_short(policy_of(kb)))

@@ -54,6 +54,7 @@ class Policy:
     bank_holidays: str = "england-and-wales"
     lead_times: tuple[int, ...] = (30, 14, 7, 1)
     on_the_day: bool = True
+    stale_after_days: int = 90  # RAG: no update for longer than this is amber
     overdue_every_days: int = 7
     pcc_response_days: int = 56
     direct_messages: bool = False
@@ -103,7 +104,7 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
     problems: list[Problem] = []
     kw: dict = {}
     for key in ("default_channel", "timezone", "time", "bank_holidays", "on_the_day",
-                "overdue_every_days", "pcc_response_days", "direct_messages"):
+                "overdue_every_days", "pcc_response_days", "direct_messages", "stale_after_days"):
         if key in d:
             kw[key] = d[key]
     if "days" in d:

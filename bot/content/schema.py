@@ -217,6 +217,8 @@ POLICY = Record("policy", [
     Field("lead_times", ListOf(Number(integer=True, minimum=1)),
           "days before a deadline to remind (default 30, 14, 7, 1)"),
     Field("on_the_day", Bool(), "remind on the deadline day itself (default true)"),
+    Field("stale_after_days", Number(integer=True, minimum=1),
+          "days after the last recorded update that a live finding turns amber (default 90)"),
     Field("overdue_every_days", Number(integer=True, minimum=0),
           "days between overdue nags; 0 for none (default 7)"),
     Field("pcc_response_days", Number(integer=True, minimum=0),

@@ -1,7 +1,11 @@
-"""The findings tracker for committee papers: one row per finding, with a RAG status, as of a date.
+"""The findings tracker for committee papers: every finding in its official wording, with a RAG
+status decided from the evidence (bot/ask/rag.py), as of a date.
 
 `as_of` reproduces the tracker as it stood on that date: findings from inspections not yet
-published are left out and history entries dated after `as_of` are ignored.
+published are left out and history entries dated after `as_of` are ignored. Live findings are
+grouped by area with their parts listed under them, each part with its own deadline; closed and
+superseded findings have their own section with the date and the evidence of the closing entry.
+Nothing is cut short: the csv and markdown carry the whole official text.
 """
 
 from __future__ import annotations
@@ -11,30 +15,48 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from bot.ask.rag import GREY, ORDER, Rag, closed_words, evidence_words, lead_window, legend, rag
 from bot.content.kb import KnowledgeBase
-from bot.content.model import Deadline, Finding, HistoryEntry
-from bot.content.policy import policy_of
+from bot.content.model import Deadline, Finding, Part
+from bot.content.policy import Policy, policy_of
 
-# Amber "due soon" is the reminders policy's window: its largest lead time (30 days by
-# default), so the tracker turns amber when the first reminder goes out.
-DEFAULT_AMBER_DAYS = 30
-# A live finding with a deadline and no recorded update for this long needs chasing.
-STALE_AFTER_DAYS = 90
-SHORT_TEXT = 120
-
-RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "closed": 3}
-COLUMNS = ["area", "id", "inspection", "kind", "text", "owner", "deadline", "deadline_date",
-           "status", "rag", "rag_reason", "days_overdue", "last_update", "parts"]
-HEADERS = {"area": "Area", "id": "Id", "inspection": "Inspection", "kind": "Kind",
-           "text": "Finding", "owner": "Owner", "deadline": "Deadline",
+RAG_ORDER = ORDER
+COLUMNS = ["area", "id", "part_of", "inspection", "kind", "text", "owner", "deadline",
+           "deadline_date", "status", "rag", "rag_reason", "days_overdue", "last_update",
+           "closed_on", "evidence"]
+HEADERS = {"area": "Area", "id": "Id", "part_of": "Part of", "inspection": "Inspection",
+           "kind": "Kind", "text": "Official wording", "owner": "Owner", "deadline": "Deadline",
            "deadline_date": "Deadline date", "status": "Status", "rag": "RAG",
            "rag_reason": "Why", "days_overdue": "Days overdue", "last_update": "Last update",
-           "parts": "Parts"}
+           "closed_on": "Closed on", "evidence": "Evidence"}
 KIND_WORDS = {"cause_of_concern": "Cause of concern", "recommendation": "Recommendation",
               "area_for_improvement": "Area for improvement"}
 STATUS_WORDS = {"open": "Open", "in_progress": "In progress",
                 "pending_sign_off": "Pending sign-off", "closed": "Closed",
                 "superseded": "Superseded"}
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def short_text(text: str, limit: int = 120) -> str:
+    """A one-line summary for a calendar title, never for a committee paper's wording."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def full_text(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class PartRow:
+    part: Part
+    days_overdue: int | None
 
 
 @dataclass(frozen=True)
@@ -43,56 +65,95 @@ class TrackerRow:
     area: str  # area name
     inspection: str  # inspection year
     owner: str
-    deadline: Deadline | None  # the earliest dated deadline, else the first one
-    status: str  # as of the date
-    rag: str  # red | amber | green | closed
-    rag_reason: str
-    days_overdue: int | None
-    last_update: dt.date | None
-    parts: str  # e.g. "3 parts, 2 with their own deadline"
+    rag_status: Rag
+    parts: list[PartRow]
+    closed_on: str = ""  # for grey rows: the date, or what is known of an undated closure
+
+    @property
+    def rag(self) -> str:
+        return self.rag_status.colour
+
+    @property
+    def rag_reason(self) -> str:
+        return self.rag_status.reason
+
+    @property
+    def status(self) -> str:
+        return self.rag_status.status
+
+    @property
+    def days_overdue(self) -> int | None:
+        return self.rag_status.days_overdue
+
+    @property
+    def last_update(self) -> dt.date | None:
+        return self.rag_status.last_update
+
+    @property
+    def deadline(self) -> Deadline | None:
+        """The finding's own deadline (a part's deadline is the part's, shown under it)."""
+        return self.finding.deadline
 
     def cells(self) -> dict[str, str]:
-        f = self.finding
-        d = self.deadline
+        f, r = self.finding, self.rag_status
+        closed = r.closed
         return {
-            "area": self.area, "id": f.id, "inspection": self.inspection,
-            "kind": KIND_WORDS.get(f.kind, f.kind), "text": short_text(f.text),
-            "owner": self.owner, "deadline": d.phrase if d else "none stated",
-            "deadline_date": d.date.isoformat() if d and d.date else
-            ("not resolvable" if d else ""),
-            "status": STATUS_WORDS.get(self.status, self.status), "rag": self.rag,
-            "rag_reason": self.rag_reason,
-            "days_overdue": str(self.days_overdue) if self.days_overdue else "",
-            "last_update": self.last_update.isoformat() if self.last_update else "none recorded",
-            "parts": self.parts,
+            "area": self.area, "id": f.id, "part_of": "", "inspection": self.inspection,
+            "kind": KIND_WORDS.get(f.kind, f.kind), "text": full_text(f.text),
+            "owner": self.owner, **deadline_cells(f.deadline, bool(f.parts)),
+            "status": STATUS_WORDS.get(r.status, r.status), "rag": r.colour,
+            "rag_reason": r.reason,
+            "days_overdue": str(r.days_overdue) if r.days_overdue else "",
+            "last_update": r.last_update.isoformat() if r.last_update else "none recorded",
+            "closed_on": self.closed_on,
+            "evidence": evidence_words(closed.evidence) if closed else "",
         }
+
+    def part_cells(self, p: PartRow) -> dict[str, str]:
+        cells = dict.fromkeys(COLUMNS, "")
+        cells.update({"area": self.area, "id": p.part.id, "part_of": self.finding.id,
+                      "inspection": self.inspection, "kind": "Part",
+                      "text": full_text(p.part.text), "owner": self.owner,
+                      **deadline_cells(p.part.deadline, False, part=True),
+                      "days_overdue": str(p.days_overdue) if p.days_overdue else ""})
+        return cells
+
+
+def deadline_cells(d: Deadline | None, has_parts: bool, part: bool = False) -> dict[str, str]:
+    if d is None:
+        words = ("none of its own" if part else "see its parts" if has_parts else "none stated")
+        return {"deadline": words, "deadline_date": ""}
+    date = d.date.isoformat() if d.date else "cannot be dated yet"
+    return {"deadline": d.phrase, "deadline_date": date}
 
 
 @dataclass(frozen=True)
 class Tracker:
     as_of: dt.date
     rows: list[TrackerRow]  # grouped by area, worst first within an area
-    amber_days: int = DEFAULT_AMBER_DAYS  # "due soon": within this many days
+    policy: Policy
+
+    @property
+    def amber_days(self) -> int:
+        return lead_window(self.policy)
+
+    def live(self) -> list[TrackerRow]:
+        return [r for r in self.rows if r.rag != GREY]
+
+    def done(self) -> list[TrackerRow]:
+        return [r for r in self.rows if r.rag == GREY]
 
     def by_area(self) -> list[tuple[str, list[TrackerRow]]]:
         groups: dict[str, list[TrackerRow]] = {}
-        for row in self.rows:
+        for row in self.live():
             groups.setdefault(row.area, []).append(row)
         return list(groups.items())
 
     def totals(self, rows: list[TrackerRow] | None = None) -> dict[str, int]:
-        counts = dict.fromkeys(RAG_ORDER, 0)
+        counts = dict.fromkeys(ORDER, 0)
         for row in self.rows if rows is None else rows:
             counts[row.rag] += 1
         return counts
-
-
-def short_text(text: str, limit: int = SHORT_TEXT) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    return cut.rstrip(" ,;:") + "…"
 
 
 def _known_on(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> bool:
@@ -103,84 +164,37 @@ def _known_on(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> bool:
     return insp.start_year <= as_of.year
 
 
-def _entry_date(kb: KnowledgeBase, h: HistoryEntry) -> dt.date | None:
-    """When an entry took effect. An undated entry takes its evidence document's date: the
-    document's recorded publication, else that of the inspection citing it, else 31 December of
-    that inspection's year (late rather than early: never claim a closure before it was known).
-    With no evidence it cannot be placed and counts as in effect."""
-    if h.date:
-        return h.date
-    doc_id = h.evidence.document if h.evidence else None
-    if not doc_id:
-        return None
-    doc = kb.index["document"].get(doc_id)
-    if doc and doc.published:
-        return doc.published
-    for insp in kb.inspections:
-        if doc_id in insp.sources:
-            return insp.published or dt.date(insp.start_year, 12, 31)
-    return None
-
-
-def history_as_of(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> tuple[str, dt.date | None]:
-    """The status and the last dated update as they stood on `as_of`."""
-    applied = [h for h in f.history if (_entry_date(kb, h) or as_of) <= as_of]
-    last = max((h.date for h in applied if h.date), default=None)
-    if len(applied) == len(f.history):
-        return f.status, last  # nothing lies in the future: the recorded status stands
-    return (applied[-1].status if applied else "open"), last
-
-
-def amber_window(kb: KnowledgeBase) -> int:
-    """The reminders policy's largest lead time: when the first reminder goes out."""
-    return max(policy_of(kb).lead_times, default=DEFAULT_AMBER_DAYS)
-
-
-def _row(kb: KnowledgeBase, f: Finding, as_of: dt.date, amber_days: int) -> TrackerRow:
-    status, last = history_as_of(kb, f, as_of)
-    live = status not in ("closed", "superseded")
-    deadlines = [d for _, d in f.deadlines]
-    dated = sorted((d for d in deadlines if d.date), key=lambda d: d.date or as_of)
-    shown = dated[0] if dated else (deadlines[0] if deadlines else None)
-    overdue = max(((as_of - d.date).days for d in dated if d.date and d.date < as_of),
-                  default=0)
+def _row(kb: KnowledgeBase, f: Finding, as_of: dt.date, policy: Policy) -> TrackerRow:
     owner = kb.owner(f.owner)
-    parts = ""
-    if f.parts:
-        own = sum(1 for p in f.parts if p.deadline)
-        parts = f"{len(f.parts)} parts" + (f", {own} with their own deadline" if own else "")
-    if not live:
-        rag, reason = "closed", STATUS_WORDS.get(status, status).lower()
-    elif overdue:
-        rag, reason = "red", f"{overdue} days overdue"
-    elif dated and dated[0].date and (dated[0].date - as_of).days <= amber_days:
-        rag, reason = "amber", f"due within {amber_days} days"
-    elif deadlines and (last is None or (as_of - last).days > STALE_AFTER_DAYS):
-        rag = "amber"
-        reason = (f"no update for {STALE_AFTER_DAYS} days" if last else "no update recorded")
-    else:
-        rag, reason = "green", "on track"
+    parts = [PartRow(p, (as_of - p.deadline.date).days
+                     if p.deadline and p.deadline.date and p.deadline.date < as_of else None)
+             for p in f.parts]
+    status = rag(kb, f, as_of, policy)
     return TrackerRow(f, kb.area_name(f.area), kb.inspection(f.inspection).year,
-                      owner.role if owner else "not recorded", shown, status, rag, reason,
-                      overdue or None, last, parts)
+                      owner.role if owner else "not recorded", status, parts,
+                      closed_words(kb, status.closed) if status.colour == GREY else "")
 
 
 def build(kb: KnowledgeBase, as_of: dt.date) -> Tracker:
-    amber_days = amber_window(kb)
-    rows = [_row(kb, f, as_of, amber_days) for f in kb.findings if _known_on(kb, f, as_of)]
-    rows.sort(key=lambda r: (r.area, RAG_ORDER[r.rag], -(r.days_overdue or 0), r.finding.id))
-    return Tracker(as_of, rows, amber_days)
+    policy = policy_of(kb)
+    rows = [_row(kb, f, as_of, policy) for f in kb.findings if _known_on(kb, f, as_of)]
+    rows.sort(key=lambda r: (r.area, ORDER[r.rag], -(r.days_overdue or 0), r.finding.id))
+    return Tracker(as_of, rows, policy)
 
 
 def to_csv(tracker: Tracker) -> str:
-    """Flat rows sorted by area, starting with a BOM so Excel reads the file as UTF-8."""
+    """One row per finding and one per part (under its finding), starting with a BOM so Excel
+    reads the file as UTF-8; live findings by area, then closed and superseded."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([HEADERS[c] for c in COLUMNS])
-    for row in tracker.rows:
+    for row in tracker.live() + tracker.done():
         cells = row.cells()
         writer.writerow([cells[c] for c in COLUMNS])
+        for p in row.parts:
+            part = row.part_cells(p)
+            writer.writerow([part[c] for c in COLUMNS])
     return out.getvalue()
 
 
@@ -188,42 +202,61 @@ def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _totals_line(counts: dict[str, int]) -> str:
+def totals_line(counts: dict[str, int]) -> str:
     total = sum(counts.values())
-    return (f"**Totals:** {total} finding{'s' if total != 1 else ''}: {counts['red']} red, "
-            f"{counts['amber']} amber, {counts['green']} green, {counts['closed']} closed")
+    return (f"**Totals:** {plural(total, 'finding')}: {counts['red']} red, "
+            f"{counts['amber']} amber, {counts['green']} green, {counts['grey']} grey "
+            "(closed or superseded)")
 
 
-MD_COLUMNS = ["id", "inspection", "kind", "text", "owner", "deadline", "deadline_date", "status",
-              "rag", "days_overdue", "last_update"]
+MD_LIVE = ["id", "inspection", "kind", "text", "owner", "deadline", "deadline_date", "status",
+           "rag", "days_overdue", "last_update"]
+MD_DONE = ["id", "inspection", "kind", "text", "status", "closed_on", "evidence"]
 
 
-def _table(rows: list[TrackerRow]) -> list[str]:
-    lines = ["| " + " | ".join(HEADERS[c] for c in MD_COLUMNS) + " |",
-             "|" + "|".join("---" for _ in MD_COLUMNS) + "|"]
+def _header(columns: list[str]) -> list[str]:
+    return ["| " + " | ".join(HEADERS[c] for c in columns) + " |",
+            "|" + "|".join("---" for _ in columns) + "|"]
+
+
+def _live_table(rows: list[TrackerRow]) -> list[str]:
+    lines = _header(MD_LIVE)
     for row in rows:
         cells = row.cells()
+        cells["rag"] = f"**{row.rag.upper()}**: {row.rag_reason}"
         if row.parts:
-            cells["deadline"] += f" ({row.parts})"
-        cells["rag"] = cells["rag"].upper() + (f": {row.rag_reason}" if row.rag != "closed" else "")
-        lines.append("| " + " | ".join(_md(cells[c]) for c in MD_COLUMNS) + " |")
+            cells["kind"] += f" ({plural(len(row.parts), 'part')}, listed below)"
+        lines.append("| " + " | ".join(_md(cells[c]) for c in MD_LIVE) + " |")
+        for p in row.parts:
+            part = row.part_cells(p)
+            part["id"] = f"↳ {p.part.id}"
+            part["kind"] = f"Part of {row.finding.id}"
+            part["status"] = part["rag"] = ""
+            lines.append("| " + " | ".join(_md(part[c]) for c in MD_LIVE) + " |")
+    return lines
+
+
+def _done_table(rows: list[TrackerRow]) -> list[str]:
+    lines = _header(MD_DONE)
+    for row in rows:
+        cells = row.cells()
+        lines.append("| " + " | ".join(_md(cells[c]) for c in MD_DONE) + " |")
     return lines
 
 
 def to_markdown(tracker: Tracker) -> str:
     lines = [f"# Findings tracker as of {tracker.as_of.isoformat()}", "",
-             _totals_line(tracker.totals()), "",
-             f"RAG: red is overdue; amber is due within {tracker.amber_days} days (when the "
-             "first reminder goes out) or has no "
-             f"update recorded for {STALE_AFTER_DAYS} days; green is on track. Closed and "
-             "superseded findings are listed apart.", ""]
-    closed = [r for r in tracker.rows if r.rag == "closed"]
+             totals_line(tracker.totals()), "", "**RAG status, decided from the record:**", ""]
+    lines += [f"- **{colour.capitalize()}**: {meaning}." for colour, meaning in
+              legend(tracker.policy)]
+    lines.append("")
     for area, rows in tracker.by_area():
-        live = [r for r in rows if r.rag != "closed"]
-        if not live:
-            continue
-        lines += [f"## {area}", "", *_table(live), "", _totals_line(tracker.totals(live)), ""]
-    if closed:
-        lines += ["## Closed and superseded", "", *_table(closed), "",
-                  f"**Totals:** {len(closed)} closed", ""]
+        lines += [f"## {area}", "", *_live_table(rows), "", totals_line(tracker.totals(rows)), ""]
+    done = tracker.done()
+    lines += ["## Closed and superseded", ""]
+    if done:
+        lines += [*_done_table(done), "", f"**Totals:** {plural(len(done), 'finding')} closed "
+                  "or superseded", ""]
+    else:
+        lines += ["No finding was closed or superseded by this date.", ""]
     return "\n".join(lines)

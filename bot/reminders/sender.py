@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
+from bot.ask import rag
 from bot.ask.milestones import Key, Post, is_user
 from bot.content.kb import KnowledgeBase
+from bot.content.policy import policy_of
 from bot.reminders.ledger import Claim, Ledger
 from bot.render.blocks import paginate, to_message
 from bot.render.templating import build_env
@@ -43,7 +46,9 @@ def render_post(kb: KnowledgeBase, post: Post, env=None) -> tuple[Rendered, int]
     template = env.get_template("reminder.md.j2")
 
     def attempt(shown: int) -> tuple[Rendered, bool]:
-        text = template.render(post=post, shown=shown, area_name=kb.area_name)
+        text = template.render(post=post, shown=shown, area_name=kb.area_name,
+                               rag_of=partial(rag.of_finding, kb),
+                               rag_legend=rag.legend_short(policy_of(kb)))
         rendered = Rendered(f"{len(post.items)} deadline reminder(s) for "
                             f"{post.day.isoformat()}", split_chunks(text), listing=True)
         return rendered, len(paginate(rendered)) == 1

@@ -4,10 +4,12 @@ terminal renderers take it from there."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import jinja2
 
+from bot.ask import rag
 from bot.ask.digest import DigestPreview
 from bot.ask.results import (
     AreaResult,
@@ -23,6 +25,7 @@ from bot.ask.results import (
 )
 from bot.content.kb import KnowledgeBase
 from bot.content.model import SourceRef
+from bot.content.policy import policy_of
 from bot.errors import CommandError
 from bot.render.templating import CHUNK, ITEM
 
@@ -97,6 +100,8 @@ class Renderer:
     def _globals(self) -> dict[str, Any]:
         return {"area_name": self.kb.area_name, "inspection": self.kb.inspection,
                 "figure": self.kb.index["figure"].get, "cite": self._cite,
+                "rag_of": partial(rag.of_finding, self.kb),
+                "rag_legend": rag.legend_short(policy_of(self.kb)),
                 "cite_full": self._cite_full, "cite_at": self._cite_at}
 
     def render(self, result: Any) -> Rendered:
