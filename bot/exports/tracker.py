@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 
 from bot.ask.rag import GREY, ORDER, Rag, closed_words, evidence_words, lead_window, legend, rag
+from bot.ask.standing import published_by
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Deadline, Finding, Part
 from bot.content.policy import Policy, policy_of
@@ -157,11 +158,8 @@ class Tracker:
 
 
 def _known_on(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> bool:
-    """Was the finding published by `as_of`? Unknown publication dates fall back to the year."""
-    insp = kb.inspection(f.inspection)
-    if insp.published:
-        return insp.published <= as_of
-    return insp.start_year <= as_of.year
+    """Was the finding published by `as_of`? (An unknown date counts from the end of its year.)"""
+    return published_by(kb.inspection(f.inspection), as_of)
 
 
 def _row(kb: KnowledgeBase, f: Finding, as_of: dt.date, policy: Policy) -> TrackerRow:
