@@ -121,7 +121,15 @@ def console(settings: Settings, as_of: str | None) -> None:
 def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None) -> None:
     """Export: json (everything), csv|markdown (findings tracker), ics (deadlines), html (briefing)."""
     kb = load_kb(settings.content_dir)
-    text = render_export(kb, fmt, parse_date(as_of, settings))
+    state = None
+    if fmt == "ics":  # the feed remembers what it published, so a moved deadline keeps its UID
+        from bot.exports.calendar_state import CalendarState
+
+        if not settings.database_url:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        state = CalendarState(settings.db_url).create()
+    text = render_export(kb, fmt, parse_date(as_of, settings), now=dt.datetime.now(dt.UTC),
+                         calendar_state=state)
     if output:
         output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"Wrote {output}.", err=True)

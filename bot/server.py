@@ -4,6 +4,7 @@ HTTP stops accepting, finishes the requests in flight, then exits."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import signal
@@ -30,7 +31,8 @@ DRAIN_SECONDS = 10.0
 
 
 def make_wsgi_app(app: App, kb_holder: Any = None, *, calendar_token: str | None = None,
-                  today: Callable[[], Any] | None = None) -> Callable[..., Iterable[bytes]]:
+                  today: Callable[[], Any] | None = None,
+                  calendar_state: Any = None) -> Callable[..., Iterable[bytes]]:
     """POST /slack/events goes to Bolt (which checks the signature); GET /healthz says whether
     the bot is up and which content version it serves; GET /calendar.ics?token=... is the
     deadlines feed (404 unless CALENDAR_TOKEN is set)."""
@@ -47,7 +49,8 @@ def make_wsgi_app(app: App, kb_holder: Any = None, *, calendar_token: str | None
 
             token = parse_qs(request_env.get("QUERY_STRING", "")).get("token", [None])[0]
             status, headers, body = calendar_response(
-                kb_holder.current.kb, token, calendar_token, today())
+                kb_holder.current.kb, token, calendar_token, today(),
+                now=dt.datetime.now(dt.UTC), state=calendar_state)
             return _reply(start_response, status, headers, body, method)
         return slack(request_env, start_response)
 
@@ -138,10 +141,11 @@ def _on_signals(stop: Callable[[], None]) -> None:
 
 
 def serve_http(app: App, host: str, port: int, *, kb_holder: Any = None,
-               calendar_token: str | None = None, today: Callable[[], Any] | None = None) -> None:
+               calendar_token: str | None = None, today: Callable[[], Any] | None = None,
+               calendar_state: Any = None) -> None:
     """Serve until SIGTERM/SIGINT, then finish in-flight requests and return."""
     server = HttpServer(make_wsgi_app(app, kb_holder, calendar_token=calendar_token,
-                                      today=today), host, port)
+                                      today=today, calendar_state=calendar_state), host, port)
     _on_signals(lambda: server.stop(wait=False))
     log.info("serving http://%s:%d%s and %s with %d threads", server.host, server.port,
              EVENTS_PATH, HEALTH_PATH, THREADS)
@@ -238,8 +242,13 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
             assert settings.slack_app_token is not None
             serve_socket_mode(app, settings.slack_app_token)
         else:
+            state = None
+            if settings.calendar_token:  # the feed is on: remember what it published
+                from bot.exports.calendar_state import CalendarState
+
+                state = CalendarState(settings.db_url).create()
             serve_http(app, host, port, kb_holder=live, calendar_token=settings.calendar_token,
-                       today=lambda: today(settings))
+                       today=lambda: today(settings), calendar_state=state)
     finally:
         reminders.stop()
         live.stop()
