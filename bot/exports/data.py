@@ -52,7 +52,10 @@ def to_json(kb: KnowledgeBase, as_of: dt.date) -> dict[str, Any]:
             "source": _src(f.source), "also_in": [_src(s) for s in f.also_in]}
             for f in kb.findings],
         "figures": [{
-            "id": g.id, "inspection": g.inspection, "label": g.label, "value": g.value,
+            "id": g.id, "inspection": g.inspection, "label": g.label, "printed": g.printed,
+            "value": g.value, "qualifier": g.qualifier,
+            "range": {"low": g.range[0], "high": g.range[1]} if g.range else None,
+            "direction": g.direction, "better": g.better, "superseded_by": g.superseded_by,
             "legible": g.legible, "unit": g.unit, "period": g.period, "area": g.area,
             "comparators": ({"england_and_wales": g.england_and_wales}
                             if g.england_and_wales is not None else {}),
