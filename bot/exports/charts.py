@@ -8,16 +8,19 @@ is better where the record says so. Changes can be negative: the axis then has i
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.ask.gaps import Gap
+from bot.content.model import Figure
 from bot.render.figures import better_words, comparator_words, value_words
 
-CHART_WIDTH = 640  # px of the SVG viewBox
-LABEL_WIDTH = 250  # the left column with the figure's label
-BAR_AREA = 300  # the bars' width at the scale's largest value
-ROW_HEIGHT = 44
+CHART_WIDTH = 760  # px of the SVG viewBox
+LABEL_WIDTH = 330  # the left column with the figure's label
+BAR_AREA = 250  # the bars' width across the scale, lowest to highest value
+LABEL_CHARS = 52  # a label wraps onto a second line rather than being cut
+LINE = 12  # px between text lines
 UNIT_WORDS = {"percent": "Percentages (one scale for every percentage in this briefing)",
               "percentage_points": "Percentage points",
               "per_1000_population": "Rates per 1,000 population (one scale)",
@@ -36,9 +39,16 @@ class BarRow:
     ew_x: float
     ew_w: float
     better: str  # "lower is better", or "" when the record does not say
+    y: int  # top of the row
+    label_lines: list[str]
 
     @property
-    def figure(self):
+    def bar_y(self) -> int:
+        """Bars sit level with the lines under the label."""
+        return self.y + LINE * (len(self.label_lines) - 1)
+
+    @property
+    def figure(self) -> Figure:
         return self.gap.figure
 
 
@@ -47,10 +57,7 @@ class UnitChart:
     unit_words: str
     scale_words: str  # "axis from 0 to 76"
     rows: list[BarRow]
-
-    @property
-    def height(self) -> int:
-        return 8 + ROW_HEIGHT * len(self.rows)
+    height: int
 
 
 def _key(g: Gap) -> tuple[str, str | None]:
@@ -87,15 +94,18 @@ def charts(shown: Sequence[Gap], every: Sequence[Gap]) -> list[UnitChart]:
         scale = BAR_AREA / ((hi - lo) or 1)
         zero = round(LABEL_WIDTH + (-lo) * scale, 1)
         rows = []
+        y = 4
         for g in gaps:
             f = g.figure
             assert f.value is not None and f.england_and_wales is not None
             fx, fw = _bar(zero, scale, f.value)
             ex, ew = _bar(zero, scale, f.england_and_wales)
+            lines = textwrap.wrap(f.label, LABEL_CHARS) or [f.label]
             rows.append(BarRow(g, value_words(f), comparator_words(f), zero, fx, fw, ex, ew,
-                               better_words(f)))
+                               better_words(f), y, lines))
+            y += LINE * (len(lines) + 2) + 14
         unit, label = key
         words = label.capitalize() if label else UNIT_WORDS.get(unit, unit)
         low = f"{lo:g}" if lo < 0 else "0"
-        out.append(UnitChart(words, f"axis from {low} to {hi:g}", rows))
+        out.append(UnitChart(words, f"axis from {low} to {hi:g}", rows, y))
     return out
