@@ -121,3 +121,15 @@ def test_legend_is_generated_from_the_same_thresholds(mini_kb) -> None:
     assert f"within {rag.lead_window(policy)} days" in text
     assert f"within {policy.stale_after_days} days" in text
     assert [c for c, _ in rag.legend(policy)] == ["red", "amber", "green", "grey"]
+
+
+def test_the_digest_and_its_legend_use_the_same_rag(kb, renderer) -> None:
+    """The digest preview shows each reminder's finding with its RAG and reason, and a legend
+    generated from the same thresholds."""
+    from bot.render.answer import answer
+
+    day = dt.date(2026, 11, 23)
+    text = answer(kb, renderer, "digest", day).text
+    status = rag.rag(kb, kb.finding("cle-2016-rec-01"), day)
+    assert f"RAG of cle-2016-rec-01: *{status.colour}*, {status.reason}" in text
+    assert rag.legend_short(policy_of(kb)) in text
