@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from bot.render.figures import FILTERS as FIGURE_FILTERS
-from bot.render.units import UNIT_SUFFIX, number, with_unit
+from bot.render.units import number, with_unit
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -75,14 +75,6 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n:,} {word}"
 
 
-def signed(value: float | int | None, unit: str) -> str:
-    if value is None:
-        return ""
-    points = " percentage points" if unit == "percent" else UNIT_SUFFIX.get(unit, "")
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{number(abs(value))}{points}"
-
-
 SLACK_ID_RE = re.compile(r"^[CGDUW][A-Z0-9]{2,30}$")
 
 
@@ -118,7 +110,7 @@ def build_env(templates_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters.update(
         long_date=long_date, short_date=short_date, plural=plural, number=number,
-        with_unit=with_unit, signed=signed, badge=badge, status=STATUS_WORDS.get,
+        with_unit=with_unit, badge=badge, status=STATUS_WORDS.get,
         kind=KIND_WORDS.get, mrkdwn=Mrkdwn, escape_slack=slack_escape, destination=destination,
         tick_time=tick_time, **FIGURE_FILTERS,
     )
