@@ -21,6 +21,7 @@ LABEL_WIDTH = 330  # the left column with the figure's label
 BAR_AREA = 250  # the bars' width across the scale, lowest to highest value
 LABEL_CHARS = 52  # a label wraps onto a second line rather than being cut
 LINE = 12  # px between text lines
+NO_BETTER = "which way is better is not recorded"  # said, so a reader does not assume
 UNIT_WORDS = {"percent": "Percentages (one scale for every percentage in this briefing)",
               "percentage_points": "Percentage points",
               "per_1000_population": "Rates per 1,000 population (one scale)",
@@ -38,7 +39,7 @@ class BarRow:
     force_w: float
     ew_x: float
     ew_w: float
-    better: str  # "lower is better", or "" when the record does not say
+    better: str  # "lower is better", or NO_BETTER when the record does not say
     y: int  # top of the row
     label_lines: list[str]
 
@@ -102,7 +103,7 @@ def charts(shown: Sequence[Gap], every: Sequence[Gap]) -> list[UnitChart]:
             ex, ew = _bar(zero, scale, f.england_and_wales)
             lines = textwrap.wrap(f.label, LABEL_CHARS) or [f.label]
             rows.append(BarRow(g, value_words(f), comparator_words(f), zero, fx, fw, ex, ew,
-                               better_words(f), y, lines))
+                               better_words(f) or NO_BETTER, y, lines))
             y += LINE * (len(lines) + 2) + 14
         unit, label = key
         words = label.capitalize() if label else UNIT_WORDS.get(unit, unit)
