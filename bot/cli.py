@@ -52,6 +52,8 @@ def load_kb(content_dir: Path) -> KnowledgeBase:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="inspection-bot", prog_name="inspection-bot",
+                      message="%(prog)s %(version)s")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), default=None,
               help="Content folder (default: $CONTENT_DIR or ./content).")
 @click.pass_context
@@ -94,7 +96,7 @@ def ask(settings: Settings, text: tuple[str, ...], as_of: str | None, fmt: str, 
     date = parse_date(as_of, settings)
     question = " ".join(text)
     context = local_context(settings, at_now=not as_of)
-    rendered = answer(kb, Renderer(build_env(), kb), question, date, context)
+    rendered = answer(kb, Renderer(build_env(settings.templates_dir), kb), question, date, context)
     if fmt == "json":
         payload = to_message(rendered, command=question, page=page, as_of=as_of)
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -121,7 +123,7 @@ def console(settings: Settings, as_of: str | None) -> None:
 def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None) -> None:
     """Export: json (everything), csv|markdown (findings tracker), ics (deadlines), html (briefing)."""
     kb = load_kb(settings.content_dir)
-    text = render_export(kb, fmt, parse_date(as_of, settings))
+    text = render_export(kb, fmt, parse_date(as_of, settings), settings.templates_dir)
     if output:
         output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"Wrote {output}.", err=True)

@@ -29,7 +29,7 @@ PROMPT = "/inspection [{}]> "
 class Console:
     def __init__(self, kb: KnowledgeBase, settings: Settings, as_of: dt.date, *, at_now: bool):
         self.kb, self.settings = kb, settings
-        self.renderer = Renderer(build_env(), kb)
+        self.renderer = Renderer(build_env(settings.templates_dir), kb)
         self.ledger = LedgerReader(settings)
         self.as_of = as_of
         self.at_now = at_now  # `digest` looks ahead from now (else from the as-of day's start)

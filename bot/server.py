@@ -199,6 +199,7 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
     from bot.clock import today
     from bot.errors import BotError, ContentInvalid
     from bot.live import LiveKnowledgeBase
+    from bot.render.templating import build_env
     from bot.slack import build_app
     from bot.slack.admin import report_content_changes, report_content_errors
 
@@ -213,7 +214,7 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
                        "Slack app's settings (see deploy/.env.example and the README's "
                        "installation steps).")
     try:
-        live = LiveKnowledgeBase(settings.content_dir)
+        live = LiveKnowledgeBase(settings.content_dir, env=build_env(settings.templates_dir))
     except ContentInvalid as exc:
         raise BotError(f"the content in {settings.content_dir} has errors; the bot will not "
                        f"start on it.\n{exc.message}\nRun `inspection-bot validate "

@@ -24,6 +24,7 @@ class Settings:
     admin_usergroup_id: str | None = None
     maintainers_channel: str | None = None
     calendar_token: str | None = None
+    templates_dir: Path | None = None  # maintainers' wording overrides (TEMPLATES_DIR)
 
     @property
     def db_url(self) -> str:
@@ -51,4 +52,5 @@ class Settings:
             admin_usergroup_id=env.get("ADMIN_USERGROUP_ID") or None,
             maintainers_channel=env.get("MAINTAINERS_CHANNEL") or None,
             calendar_token=env.get("CALENDAR_TOKEN") or None,
+            templates_dir=Path(env["TEMPLATES_DIR"]) if env.get("TEMPLATES_DIR") else None,
         )

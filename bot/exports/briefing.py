@@ -17,7 +17,7 @@ from bot.ask import queries
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Figure, Inspection
 from bot.exports import tracker
-from bot.render.templating import TEMPLATES_DIR, long_date, with_unit
+from bot.render.templating import long_date, template_loader, with_unit
 
 CHARTS_PER_INSPECTION = 4
 CHART_WIDTH = 520  # px of the SVG viewBox; bars scale to the larger of the two values
@@ -26,7 +26,7 @@ BAR_AREA = 300
 
 def build_html_env(templates_dir: Path | None = None) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir or TEMPLATES_DIR)),
+        loader=template_loader(templates_dir),
         undefined=jinja2.StrictUndefined,  # a typo in the template fails loudly, in tests
         autoescape=True,  # content text goes into HTML: escape it
         trim_blocks=True,

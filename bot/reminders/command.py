@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import jinja2
+
 from bot.ask.milestones import Post, candidates, due_posts
 from bot.content.kb import KnowledgeBase
 from bot.content.policy import Policy, policy_of
@@ -12,6 +14,7 @@ from bot.errors import BotError
 from bot.reminders.ledger import Ledger
 from bot.reminders.reader import LedgerReader
 from bot.reminders.sender import make_client, render
+from bot.render.templating import build_env
 from bot.settings import Settings
 
 
@@ -25,8 +28,8 @@ def parse_now(text: str | None, policy: Policy) -> dt.datetime:
     return now if now.tzinfo else now.replace(tzinfo=policy.tz)
 
 
-def describe(kb: KnowledgeBase, post: Post) -> str:
-    payload = render(kb, post)
+def describe(kb: KnowledgeBase, post: Post, env: jinja2.Environment | None = None) -> str:
+    payload = render(kb, post, env)
     body = "\n".join(b["text"]["text"] for b in payload["blocks"] if b["type"] == "section")
     return f"→ {post.destination}: {len(post.items)} reminder(s)\n{body}\n"
 
@@ -34,6 +37,7 @@ def describe(kb: KnowledgeBase, post: Post) -> str:
 def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_run: bool,
                echo: Callable[[str], None]) -> None:
     policy = policy_of(kb)
+    env = build_env(settings.templates_dir)
     now = parse_now(now_text, policy)
     day = now.astimezone(policy.tz).date()
     if not policy.is_working_day(day):
@@ -44,7 +48,7 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
         posts = due_posts(kb, policy, LedgerReader(settings)([c.key for c in cands]), now, cands)
         echo(f"Dry run for {now.isoformat()}: {len(posts)} digest(s) would be posted.")
         for post in posts:
-            echo(describe(kb, post))
+            echo(describe(kb, post, env))
         return
     if not settings.slack_bot_token:
         raise BotError("SLACK_BOT_TOKEN is not set (use --dry-run to see the plan without it).")
@@ -55,10 +59,10 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     ledger = Ledger(settings.db_url).create()
     sender = Sender(make_client(settings.slack_bot_token, settings.slack_api_url), ledger, kb,
-                    maintainers_channel=settings.maintainers_channel)
+                    maintainers_channel=settings.maintainers_channel, env=env)
     result = run_tick(kb, policy, ledger, sender, now, force=True)
     for post, outcome in zip(result.posts, result.outcomes, strict=True):
-        echo(describe(kb, post))
+        echo(describe(kb, post, env))
         state = f"posted (ts {outcome.ts})" if outcome.sent else (
             f"FAILED: {outcome.error}" if outcome.failed else "already claimed elsewhere")
         echo(f"  {post.destination}: {state}")

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import jinja2
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
@@ -89,10 +90,11 @@ class Outcome:
 
 class Sender:
     def __init__(self, client: WebClient, ledger: Ledger, kb: KnowledgeBase, *,
-                 maintainers_channel: str | None = None, dm_channels: dict[str, str] | None = None):
+                 maintainers_channel: str | None = None, dm_channels: dict[str, str] | None = None,
+                 env: jinja2.Environment | None = None):
         self.client, self.ledger, self.kb = client, ledger, kb
         self.maintainers_channel = maintainers_channel
-        self.env = build_env()
+        self.env = env or build_env()  # the serving one, with the maintainers' overrides
         # user id -> direct-message channel id; pass the same dict to later Senders so a DM
         # costs conversations.open once per process, not once per tick
         self.dm_channels = {} if dm_channels is None else dm_channels

@@ -43,7 +43,7 @@ class ReminderService:
     def _sender(self) -> Sender:
         return Sender(self.client, self.ledger, self.live.current.kb,
                       maintainers_channel=self.settings.maintainers_channel,
-                      dm_channels=self.dm_channels)
+                      dm_channels=self.dm_channels, env=self.live.env)
 
     def _alert(self, text: str) -> None:
         self._sender().alert(text)
