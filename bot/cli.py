@@ -14,6 +14,7 @@ import click
 from bot.clock import today
 from bot.content import loader
 from bot.content.kb import KnowledgeBase
+from bot.content.policy import policy_of
 from bot.content.schema import json_schema_text
 from bot.errors import BotError, ContentInvalid
 from bot.exports import FORMATS, render_export
@@ -79,6 +80,10 @@ def validate(settings: Settings, directory: Path | None, strict: bool) -> None:
     if errors or kb is None:
         click.echo(f"{len(errors)} problem(s) in {directory}.", err=True)
         sys.exit(1)
+    # A placeholder channel is a deployment setting, not a content error: a warning even under
+    # --strict (the shipped content keeps C0DIGEST), and `serve`/`remind` refuse it.
+    for problem in policy_of(kb).placeholder_problems():
+        click.echo(f"{problem} (warning: serve and remind refuse it)")
     counts = ", ".join(f"{n} {k}" for k, n in kb.counts().items())
     click.echo(f"OK: {directory} is valid ({counts}).", err=True)
 

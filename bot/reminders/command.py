@@ -31,7 +31,8 @@ def parse_now(text: str | None, policy: Policy) -> dt.datetime:
 def describe(kb: KnowledgeBase, post: Post, env: jinja2.Environment | None = None) -> str:
     payload = render(kb, post, env)
     body = "\n".join(b["text"]["text"] for b in payload["blocks"] if b["type"] == "section")
-    return f"→ {post.destination}: {len(post.items)} reminder(s)\n{body}\n"
+    older = f", {len(post.stale)} older not sent" if post.stale else ""
+    return f"→ {post.destination}: {len(post.items)} reminder(s){older}\n{body}\n"
 
 
 def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_run: bool,
@@ -44,6 +45,8 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
         echo(f"Note: {day} is not a working day under the policy; the scheduler would not "
              "tick today. Running anyway.")
     if dry_run:
+        for problem in policy.placeholder_problems():
+            echo(f"Warning: {problem}")
         cands = candidates(kb, policy, now)
         posts = due_posts(kb, policy, LedgerReader(settings)([c.key for c in cands]), now, cands)
         echo(f"Dry run for {now.isoformat()}: {len(posts)} digest(s) would be posted.")
@@ -55,15 +58,25 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
     from bot.reminders.sender import Sender
     from bot.reminders.tick import run_tick
 
+    from bot.reminders.channels import check_channels, refusal
+
+    client = make_client(settings.slack_bot_token, settings.slack_api_url)
+    errors, warnings = check_channels(client, policy)
+    if errors:
+        raise BotError(refusal(errors, "remind"))
+    for warning in warnings:
+        echo(f"Warning: {warning}")
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     ledger = Ledger(settings.db_url).create()
-    sender = Sender(make_client(settings.slack_bot_token, settings.slack_api_url), ledger, kb,
-                    maintainers_channel=settings.maintainers_channel, env=env)
+    sender = Sender(client, ledger, kb, maintainers_channel=settings.maintainers_channel,
+                    env=env)
     result = run_tick(kb, policy, ledger, sender, now, force=True)
     for post, outcome in zip(result.posts, result.outcomes, strict=True):
         echo(describe(kb, post, env))
         state = f"posted (ts {outcome.ts})" if outcome.sent else (
             f"FAILED: {outcome.error}" if outcome.failed else "already claimed elsewhere")
         echo(f"  {post.destination}: {state}")
-    echo(f"{result.sent} reminder(s) posted in {len(result.posts)} digest(s).")
+    older = (f"; {result.counted} older reminder(s) counted, not sent (before the catch-up "
+             "horizon)") if result.counted else ""
+    echo(f"{result.sent} reminder(s) posted in {len(result.posts)} digest(s){older}.")

@@ -20,6 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 
 from bot.ask.milestones import Key, Post, is_user
 from bot.content.kb import KnowledgeBase
+from bot.content.policy import policy_of
 from bot.reminders.ledger import Claim, Ledger
 from bot.render.blocks import paginate, to_message
 from bot.render.templating import build_env
@@ -44,9 +45,12 @@ def render_post(kb: KnowledgeBase, post: Post, env=None) -> tuple[Rendered, int]
     template = env.get_template("reminder.md.j2")
 
     def attempt(shown: int) -> tuple[Rendered, bool]:
-        text = template.render(post=post, shown=shown, area_name=kb.area_name)
-        rendered = Rendered(f"{len(post.items)} deadline reminder(s) for "
-                            f"{post.day.isoformat()}", split_chunks(text), listing=True)
+        text = template.render(post=post, shown=shown, area_name=kb.area_name,
+                               catch_up_days=policy_of(kb).catch_up_days)
+        summary = [f"{len(post.items)} deadline reminder(s) for {post.day.isoformat()}"]
+        if post.stale:
+            summary.append(f"{len(post.stale)} older not sent")
+        rendered = Rendered("; ".join(summary), split_chunks(text), listing=True)
         return rendered, len(paginate(rendered)) == 1
 
     shown = len(post.items)
@@ -82,6 +86,7 @@ def render(kb: KnowledgeBase, post: Post, env=None, digest: str = "") -> dict[st
 class Outcome:
     destination: str
     sent: list[Key] = field(default_factory=list)
+    counted: list[Key] = field(default_factory=list)  # older than the catch-up: one line
     failed: list[Key] = field(default_factory=list)
     skipped: list[Key] = field(default_factory=list)  # claimed elsewhere already
     ts: str | None = None
@@ -115,7 +120,7 @@ class Sender:
         out.skipped = [k for k in post.keys if k not in won]
         if not won:
             return out
-        mine = Post(post.destination, post.day, tuple(i for i in post.items if i.key in won))
+        mine = post.only(won)
         try:
             channel = self.channel_for(post.destination)
             resp = self.client.chat_postMessage(
@@ -123,8 +128,12 @@ class Sender:
         except SlackApiError as exc:
             return self._failed(out, claim, exc.response.get("error") or str(exc))
         self.ledger.confirm(claim.digest, resp["channel"], resp["ts"])
-        out.sent, out.ts = claim.keys, resp["ts"]
-        log.info("posted %d reminder(s) to %s (ts %s)", len(won), post.destination, resp["ts"])
+        older = {i.key for i in mine.stale}
+        out.sent = [k for k in claim.keys if k not in older]
+        out.counted, out.ts = [k for k in claim.keys if k in older], resp["ts"]
+        log.info("posted %d reminder(s) to %s (ts %s)%s", len(out.sent), post.destination,
+                 resp["ts"], f"; {len(older)} older ones counted in one line, not sent"
+                 if older else "")
         return out
 
     def _failed(self, out: Outcome, claim: Claim, error: str) -> Outcome:

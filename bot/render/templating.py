@@ -23,6 +23,14 @@ from bot.errors import BotError
 PACKAGE_TEMPLATES = "bot._templates"
 CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PROBE_TEMPLATE = "help.md.j2"  # every install has it; its absence means a broken install
+# Every template the code loads (/healthz checks they all still do; a test checks this list
+# against templates/).
+REQUIRED_TEMPLATES = (
+    "_macros.md.j2", "area.md.j2", "briefing.html.j2", "calendar.md.j2", "digest.md.j2",
+    "error.md.j2", "figure.md.j2", "figures.md.j2", "finding.md.j2", "findings.md.j2",
+    "help.md.j2", "home.md.j2", "inspection.md.j2", "judgment.md.j2", "judgments.md.j2",
+    "notfound.md.j2", "reminder.md.j2", "responses.md.j2", "search.md.j2",
+)
 
 # Chunk markers: the message is cut into sections here, so Python can page long answers and
 # attach an "Open" button to the section about one item. ASCII record/unit separators never
