@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ from bot.render.blocks import to_message
 from bot.render.templating import build_env
 from bot.render.terminal import to_terminal, use_color
 from bot.render.text import Renderer
-from bot.settings import Settings
+from bot.settings import DEFAULT_ENV_FILE, Settings, read_env_file
 
 
 def local_context(settings: Settings, *, at_now: bool) -> Context:
@@ -64,6 +65,7 @@ def cli(ctx: click.Context, content_dir: Path | None) -> None:
     if content_dir is not None:
         settings = Settings(**{**settings.__dict__, "content_dir": content_dir})
     ctx.obj = settings
+    ctx.meta["content_dir"] = content_dir
 
 
 @cli.command()
@@ -186,11 +188,33 @@ def schema(output: Path | None) -> None:
 @click.option("--log-level", envvar="LOG_LEVEL", default="INFO", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
               help="Logging detail ($LOG_LEVEL).")
-@click.pass_obj
-def serve(settings: Settings, use_http: bool, host: str, port: int, log_level: str) -> None:
+@click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help=f"Read settings from FILE (default: {DEFAULT_ENV_FILE} when it exists); "
+                   "variables already in the environment win.")
+@click.pass_context
+def serve(ctx: click.Context, use_http: bool, host: str, port: int, log_level: str,
+          env_file: Path | None) -> None:
     """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else (or with --http) HTTP."""
     from bot.server import run_server
 
+    settings: Settings = ctx.obj
+    path = env_file or (DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None)
+    if path is not None:
+        if not path.is_file():
+            raise BotError(f"--env-file {path} does not exist (copy deploy/.env.example).")
+        values = {**read_env_file(path), **os.environ}
+        settings = Settings.from_env(values)
+        if ctx.meta.get("content_dir") is not None:
+            settings = Settings(**{**settings.__dict__, "content_dir": ctx.meta["content_dir"]})
+        # --host/--port/--log-level read $HOST/$PORT/$LOG_LEVEL; the file may set them too
+        source = ctx.get_parameter_source
+        if source("host") is click.core.ParameterSource.DEFAULT and values.get("HOST"):
+            host = values["HOST"]
+        if source("port") is click.core.ParameterSource.DEFAULT and values.get("PORT"):
+            port = int(values["PORT"])
+        if source("log_level") is click.core.ParameterSource.DEFAULT and values.get("LOG_LEVEL"):
+            log_level = values["LOG_LEVEL"]
+        click.echo(f"Settings from {path} (the environment overrides it).", err=True)
     run_server(settings, use_http=use_http, host=host, port=port, log_level=log_level)
 
 

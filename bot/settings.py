@@ -8,6 +8,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_ENV_FILE = Path("deploy") / ".env"  # what `serve` reads when started by hand
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """NAME=value lines of an env file (the format of .env.example, docker's --env-file and
+    systemd's EnvironmentFile): comments and blank lines skipped, one pair of quotes removed."""
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name.strip()] = value
+    return values
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ counted in the digest's overdue summary line. On a tick only the *latest* milest
 has come counts: after downtime the missed ones fold into it (one line, never a burst), and one
 already in the ledger is not sent again. A milestone older than the catch-up horizon
 (`catch_up_days` working days) is not sent at all: the digest says in one line how many, and
-the ledger records them, so a first start over years of history posts one short digest. The ledger key carries the deadline date as its version, so a moved deadline
-re-arms its reminders; the line then shows the date it moved from.
+the ledger records them, so a first start over years of history posts one short digest. The
+ledger key carries the deadline date as its version, so a moved deadline re-arms its
+reminders; the line then shows the date it moved from.
 """
 
 from __future__ import annotations

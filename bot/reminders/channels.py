@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.content.policy import PLACEHOLDER_CHANNELS, Policy
 
-INVITE = "invite it with `/invite @Inspection briefings` in that channel"
+INVITE = "invite it with `/invite @inspection-briefings` in that channel"
 
 
 def check_channels(client: WebClient, policy: Policy) -> tuple[list[str], list[str]]:

@@ -55,10 +55,9 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
         return
     if not settings.slack_bot_token:
         raise BotError("SLACK_BOT_TOKEN is not set (use --dry-run to see the plan without it).")
+    from bot.reminders.channels import check_channels, refusal
     from bot.reminders.sender import Sender
     from bot.reminders.tick import run_tick
-
-    from bot.reminders.channels import check_channels, refusal
 
     client = make_client(settings.slack_bot_token, settings.slack_api_url)
     errors, warnings = check_channels(client, policy)
