@@ -7,6 +7,8 @@ On today's date it also runs the reminders clock and prints each scheduled post 
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
@@ -24,6 +26,38 @@ BANNER = """Inspection briefings console: {counts}.
 Type what you would type after /inspection (try `help`, `judgments latest`, `overdue`).
 `as-of YYYY-MM-DD` answers as on another date; `quit` or Ctrl-D leaves."""
 PROMPT = "/inspection [{}]> "
+COMMAND = "/inspection"
+HISTORY_FILE = Path.home() / ".inspection_bot_history"
+HISTORY_LENGTH = 1000
+
+
+def without_command(text: str) -> str:
+    """`/inspection overdue` pasted from Slack is `overdue`: the prompt already says it."""
+    head, _, rest = text.partition(" ")
+    return rest.strip() if head.lower() == COMMAND else text
+
+
+def line_editing(history: Path = HISTORY_FILE):
+    """At a terminal: arrow keys, Ctrl-R and history kept between sessions (readline, where
+    Python has it). Returns the function that saves the history, or None."""
+    if not sys.stdin.isatty():
+        return None  # piped input (tests, scripts): no escape codes, no history file
+    try:
+        import readline
+    except ImportError:  # Windows without pyreadline: plain input() still works
+        return None
+    try:
+        readline.read_history_file(history)
+    except OSError:
+        pass  # first run, or an unreadable file: start afresh
+    readline.set_history_length(HISTORY_LENGTH)
+
+    def save() -> None:
+        try:
+            readline.write_history_file(history)
+        except OSError:
+            pass  # a read-only home must not break leaving the console
+    return save
 
 
 class Console:
@@ -50,6 +84,7 @@ class Console:
 
     def handle(self, text: str) -> bool:
         """Answer one line; False when the user leaves."""
+        text = without_command(text)
         if text.lower() in ("quit", "exit", "q"):
             return False
         if text.lower().startswith("as-of"):
@@ -70,6 +105,7 @@ class Console:
         counts = ", ".join(f"{n} {k}" for k, n in self.kb.counts().items())
         click.echo(BANNER.format(counts=counts))
         printer = None
+        save_history = line_editing()
         if self.at_now:
             printer = PostPrinter(self.kb, self.echo_post, ledger=self.ledger, color=use_color())
             click.echo(printer.start(self.now()))
@@ -86,6 +122,8 @@ class Console:
                 if not self.handle(line.strip()):
                     return
         finally:
+            if save_history is not None:
+                save_history()
             if printer is not None:
                 printer.stop()
 
