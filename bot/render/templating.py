@@ -153,9 +153,13 @@ def packaged_templates() -> Path:
     """The folder of the templates that ship with the package (importlib.resources), or the
     checkout's templates/ when running from source without an install."""
     try:
-        folder = resources.files(PACKAGE_TEMPLATES)
-        if folder.joinpath(PROBE_TEMPLATE).is_file():
-            return Path(str(folder))
+        probe = resources.files(PACKAGE_TEMPLATES).joinpath(PROBE_TEMPLATE)
+        if probe.is_file():
+            # bot/_templates has no __init__.py (it is templates/ mapped into the package), so
+            # files() is a namespace MultiplexedPath; the probe file is a real path in the
+            # installed package (wheels are unpacked), and its folder is the one Jinja reads
+            with resources.as_file(probe) as path:
+                return path.parent
     except (ModuleNotFoundError, TypeError, ValueError):
         pass  # not installed (a plain checkout on sys.path): fall through
     if (CHECKOUT_TEMPLATES / PROBE_TEMPLATE).is_file():
