@@ -61,7 +61,7 @@ def venv(wheel, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("venv") / "venv"
     made = run(sys.executable, "-m", "venv", home, cwd=home.parent)
     assert made.returncode == 0, made.stderr
-    installed = run(home / "bin" / "python", "-m", "pip", "install", "--quiet",
+    installed = run(home / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-compile",
                     f"{whl}[postgres]", cwd=home.parent)
     assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
     return home
