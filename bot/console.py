@@ -6,6 +6,7 @@ On today's date it also runs the reminders clock and prints each scheduled post 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from pathlib import Path
@@ -46,17 +47,13 @@ def line_editing(history: Path = HISTORY_FILE):
         import readline
     except ImportError:  # Windows without pyreadline: plain input() still works
         return None
-    try:
+    with contextlib.suppress(OSError):  # first run, or an unreadable file: start afresh
         readline.read_history_file(history)
-    except OSError:
-        pass  # first run, or an unreadable file: start afresh
     readline.set_history_length(HISTORY_LENGTH)
 
     def save() -> None:
-        try:
+        with contextlib.suppress(OSError):  # a read-only home must not break leaving
             readline.write_history_file(history)
-        except OSError:
-            pass  # a read-only home must not break leaving the console
     return save
 
 
@@ -107,7 +104,8 @@ class Console:
         printer = None
         save_history = line_editing()
         if self.at_now:
-            printer = PostPrinter(self.kb, self.echo_post, ledger=self.ledger, color=use_color())
+            printer = PostPrinter(self.kb, self.echo_post, ledger=self.ledger, color=use_color(),
+                                  env=self.renderer.env)
             click.echo(printer.start(self.now()))
         try:
             while True:

@@ -221,3 +221,27 @@ def test_serve_will_not_start_without_its_templates(site, venv) -> None:
         moved.rename(installed)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "the message templates are missing from this installation" in done.stderr
+
+
+def test_every_runtime_import_is_a_runtime_dependency() -> None:
+    """A third-party module imported anywhere in bot/ belongs to a distribution listed in
+    [project] dependencies (icalendar was only a test extra)."""
+    import ast
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[\[<>=!~ ;]", d, maxsplit=1)[0].lower().replace("_", "-")
+                for d in project["dependencies"]}
+    modules: set[str] = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.split(".")[0])
+    third_party = {m for m in modules if m not in sys.stdlib_module_names and m != "bot"}
+    dists = packages_distributions()
+    undeclared = {m: dists.get(m) for m in third_party
+                  if not {d.lower().replace("_", "-") for d in dists.get(m, [])} & declared}
+    assert not undeclared, f"imported in bot/ but not in dependencies: {undeclared}"
