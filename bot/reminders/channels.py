@@ -38,6 +38,8 @@ def check_channels(client: WebClient, policy: Policy) -> tuple[list[str], list[s
                                 "its reminders will fail.")
             else:
                 warnings.append(f"could not check channel {channel}: {error}.")
+        except OSError as exc:  # Slack unreachable: posting will fail and be retried; say so
+            warnings.append(f"could not check channel {channel}: {exc}.")
     return errors, warnings
 
 
