@@ -27,6 +27,9 @@ METHOD_SCOPES = {
     "views_open": set(),
     "auth_test": set(),
 }
+# The scopes each event subscription needs (https://api.slack.com/events).
+EVENT_SCOPES = {"app_home_opened": set(), "message.im": {"im:history"},
+                "app_mention": {"app_mentions:read"}}
 _API_CALL = re.compile(r"\.((?:chat|conversations|users|usergroups|views|auth)_[A-Za-z_]+)\(")
 _EVENT = re.compile(r"""app\.event\(\s*["']([a-z_.]+)["']""")
 DOCUMENTED_VARIABLES = {
@@ -98,6 +101,9 @@ def test_manifest_scopes_are_exactly_what_the_code_uses(manifest):
     needed = set().union(*(METHOD_SCOPES[m] for m in called))
     if "app.command(" in source:
         needed.add("commands")
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert events <= set(EVENT_SCOPES), f"add the scopes of {events - set(EVENT_SCOPES)}"
+    needed |= set().union(*(EVENT_SCOPES[e] for e in events))
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert scopes == needed, (f"missing: {needed - scopes}, unused: {scopes - needed}")
     assert "chat:write.public" not in scopes
