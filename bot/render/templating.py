@@ -162,7 +162,10 @@ def packaged_templates() -> Path:
                 return path.parent
     except (ModuleNotFoundError, TypeError, ValueError):
         pass  # not installed (a plain checkout on sys.path): fall through
-    if (CHECKOUT_TEMPLATES / PROBE_TEMPLATE).is_file():
+    # Only a source checkout (pyproject.toml beside templates/), never some other package's
+    # site-packages/templates folder
+    checkout = CHECKOUT_TEMPLATES.parent / "pyproject.toml"
+    if checkout.is_file() and (CHECKOUT_TEMPLATES / PROBE_TEMPLATE).is_file():
         return CHECKOUT_TEMPLATES
     raise BotError("the message templates are missing from this installation (bot/_templates "
                    "in the package). Reinstall the package: pip install inspection-bot.")
