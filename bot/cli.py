@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ import click
 from bot.clock import today
 from bot.content import loader
 from bot.content.kb import KnowledgeBase
+from bot.content.policy import policy_of
 from bot.content.schema import json_schema_text
 from bot.errors import BotError, ContentInvalid
 from bot.exports import FORMATS, render_export
@@ -23,7 +25,7 @@ from bot.render.blocks import to_message
 from bot.render.templating import build_env
 from bot.render.terminal import to_terminal, use_color
 from bot.render.text import Renderer
-from bot.settings import Settings
+from bot.settings import DEFAULT_ENV_FILE, Settings, read_env_file
 
 
 def local_context(settings: Settings, *, at_now: bool) -> Context:
@@ -52,6 +54,8 @@ def load_kb(content_dir: Path) -> KnowledgeBase:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="inspection-bot", prog_name="inspection-bot",
+                      message="%(prog)s %(version)s")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), default=None,
               help="Content folder (default: $CONTENT_DIR or ./content).")
 @click.pass_context
@@ -61,6 +65,7 @@ def cli(ctx: click.Context, content_dir: Path | None) -> None:
     if content_dir is not None:
         settings = Settings(**{**settings.__dict__, "content_dir": content_dir})
     ctx.obj = settings
+    ctx.meta["content_dir"] = content_dir
 
 
 @cli.command()
@@ -77,6 +82,10 @@ def validate(settings: Settings, directory: Path | None, strict: bool) -> None:
     if errors or kb is None:
         click.echo(f"{len(errors)} problem(s) in {directory}.", err=True)
         sys.exit(1)
+    # A placeholder channel is a deployment setting, not a content error: a warning even under
+    # --strict (the shipped content keeps C0DIGEST), and `serve`/`remind` refuse it.
+    for problem in policy_of(kb).placeholder_problems():
+        click.echo(f"{problem} (warning: serve and remind refuse it)")
     counts = ", ".join(f"{n} {k}" for k, n in kb.counts().items())
     click.echo(f"OK: {directory} is valid ({counts}).", err=True)
 
@@ -94,7 +103,7 @@ def ask(settings: Settings, text: tuple[str, ...], as_of: str | None, fmt: str, 
     date = parse_date(as_of, settings)
     question = " ".join(text)
     context = local_context(settings, at_now=not as_of)
-    rendered = answer(kb, Renderer(build_env(), kb), question, date, context)
+    rendered = answer(kb, Renderer(build_env(settings.templates_dir), kb), question, date, context)
     if fmt == "json":
         payload = to_message(rendered, command=question, page=page, as_of=as_of)
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -129,7 +138,7 @@ def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None)
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         state = CalendarState(settings.db_url).create()
     text = render_export(kb, fmt, parse_date(as_of, settings), now=dt.datetime.now(dt.UTC),
-                         calendar_state=state)
+                         calendar_state=state, templates_dir=settings.templates_dir)
     if output:
         output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"Wrote {output}.", err=True)
@@ -187,11 +196,33 @@ def schema(output: Path | None) -> None:
 @click.option("--log-level", envvar="LOG_LEVEL", default="INFO", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
               help="Logging detail ($LOG_LEVEL).")
-@click.pass_obj
-def serve(settings: Settings, use_http: bool, host: str, port: int, log_level: str) -> None:
+@click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help=f"Read settings from FILE (default: {DEFAULT_ENV_FILE} when it exists); "
+                   "variables already in the environment win.")
+@click.pass_context
+def serve(ctx: click.Context, use_http: bool, host: str, port: int, log_level: str,
+          env_file: Path | None) -> None:
     """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else (or with --http) HTTP."""
     from bot.server import run_server
 
+    settings: Settings = ctx.obj
+    path = env_file or (DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None)
+    if path is not None:
+        if not path.is_file():
+            raise BotError(f"--env-file {path} does not exist (copy deploy/.env.example).")
+        values = {**read_env_file(path), **os.environ}
+        settings = Settings.from_env(values)
+        if ctx.meta.get("content_dir") is not None:
+            settings = Settings(**{**settings.__dict__, "content_dir": ctx.meta["content_dir"]})
+        # --host/--port/--log-level read $HOST/$PORT/$LOG_LEVEL; the file may set them too
+        source = ctx.get_parameter_source
+        if source("host") is click.core.ParameterSource.DEFAULT and values.get("HOST"):
+            host = values["HOST"]
+        if source("port") is click.core.ParameterSource.DEFAULT and values.get("PORT"):
+            port = int(values["PORT"])
+        if source("log_level") is click.core.ParameterSource.DEFAULT and values.get("LOG_LEVEL"):
+            log_level = values["LOG_LEVEL"]
+        click.echo(f"Settings from {path} (the environment overrides it).", err=True)
     run_server(settings, use_http=use_http, host=host, port=port, log_level=log_level)
 
 

@@ -6,7 +6,10 @@ On today's date it also runs the reminders clock and prints each scheduled post 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
@@ -24,12 +27,40 @@ BANNER = """Inspection briefings console: {counts}.
 Type what you would type after /inspection (try `help`, `judgments latest`, `overdue`).
 `as-of YYYY-MM-DD` answers as on another date; `quit` or Ctrl-D leaves."""
 PROMPT = "/inspection [{}]> "
+COMMAND = "/inspection"
+HISTORY_FILE = Path.home() / ".inspection_bot_history"
+HISTORY_LENGTH = 1000
+
+
+def without_command(text: str) -> str:
+    """`/inspection overdue` pasted from Slack is `overdue`: the prompt already says it."""
+    head, _, rest = text.partition(" ")
+    return rest.strip() if head.lower() == COMMAND else text
+
+
+def line_editing(history: Path = HISTORY_FILE):
+    """At a terminal: arrow keys, Ctrl-R and history kept between sessions (readline, where
+    Python has it). Returns the function that saves the history, or None."""
+    if not sys.stdin.isatty():
+        return None  # piped input (tests, scripts): no escape codes, no history file
+    try:
+        import readline
+    except ImportError:  # Windows without pyreadline: plain input() still works
+        return None
+    with contextlib.suppress(OSError):  # first run, or an unreadable file: start afresh
+        readline.read_history_file(history)
+    readline.set_history_length(HISTORY_LENGTH)
+
+    def save() -> None:
+        with contextlib.suppress(OSError):  # a read-only home must not break leaving
+            readline.write_history_file(history)
+    return save
 
 
 class Console:
     def __init__(self, kb: KnowledgeBase, settings: Settings, as_of: dt.date, *, at_now: bool):
         self.kb, self.settings = kb, settings
-        self.renderer = Renderer(build_env(), kb)
+        self.renderer = Renderer(build_env(settings.templates_dir), kb)
         self.ledger = LedgerReader(settings)
         self.as_of = as_of
         self.at_now = at_now  # `digest` looks ahead from now (else from the as-of day's start)
@@ -50,6 +81,7 @@ class Console:
 
     def handle(self, text: str) -> bool:
         """Answer one line; False when the user leaves."""
+        text = without_command(text)
         if text.lower() in ("quit", "exit", "q"):
             return False
         if text.lower().startswith("as-of"):
@@ -70,8 +102,10 @@ class Console:
         counts = ", ".join(f"{n} {k}" for k, n in self.kb.counts().items())
         click.echo(BANNER.format(counts=counts))
         printer = None
+        save_history = line_editing()
         if self.at_now:
-            printer = PostPrinter(self.kb, self.echo_post, ledger=self.ledger, color=use_color())
+            printer = PostPrinter(self.kb, self.echo_post, ledger=self.ledger, color=use_color(),
+                                  env=self.renderer.env)
             click.echo(printer.start(self.now()))
         try:
             while True:
@@ -86,6 +120,8 @@ class Console:
                 if not self.handle(line.strip()):
                     return
         finally:
+            if save_history is not None:
+                save_history()
             if printer is not None:
                 printer.stop()
 

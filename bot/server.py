@@ -32,17 +32,21 @@ DRAIN_SECONDS = 10.0
 
 def make_wsgi_app(app: App, kb_holder: Any = None, *, calendar_token: str | None = None,
                   today: Callable[[], Any] | None = None,
-                  calendar_state: Any = None) -> Callable[..., Iterable[bytes]]:
+                  calendar_state: Any = None,
+                  health_check: Callable[[], tuple[bool, dict[str, Any]]] | None = None,
+                  ) -> Callable[..., Iterable[bytes]]:
     """POST /slack/events goes to Bolt (which checks the signature); GET /healthz says whether
-    the bot is up and which content version it serves; GET /calendar.ics?token=... is the
-    deadlines feed (404 unless CALENDAR_TOKEN is set)."""
+    the bot can answer (`health_check`, bot/health.py: 200, or 503 with the reasons) and which
+    content version it serves; GET /calendar.ics?token=... is the deadlines feed (404 unless
+    CALENDAR_TOKEN is set)."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
 
     def wsgi(request_env: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = request_env.get("PATH_INFO"), request_env.get("REQUEST_METHOD")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            body = json.dumps(health(kb_holder)).encode()
-            return _reply(start_response, 200, {"Content-Type": "application/json",
+            ok, report = health_check() if health_check else (True, health(kb_holder))
+            body = json.dumps(report).encode()
+            return _reply(start_response, 200 if ok else 503, {"Content-Type": "application/json",
                                                 "Cache-Control": "no-store"}, body, method)
         if path == CALENDAR_PATH and method in ("GET", "HEAD") and kb_holder and today:
             from bot.exports.calendar import calendar_response
@@ -142,10 +146,12 @@ def _on_signals(stop: Callable[[], None]) -> None:
 
 def serve_http(app: App, host: str, port: int, *, kb_holder: Any = None,
                calendar_token: str | None = None, today: Callable[[], Any] | None = None,
-               calendar_state: Any = None) -> None:
+               calendar_state: Any = None,
+               health_check: Callable[[], tuple[bool, dict[str, Any]]] | None = None) -> None:
     """Serve until SIGTERM/SIGINT, then finish in-flight requests and return."""
     server = HttpServer(make_wsgi_app(app, kb_holder, calendar_token=calendar_token,
-                                      today=today, calendar_state=calendar_state), host, port)
+                                      today=today, calendar_state=calendar_state,
+                                      health_check=health_check), host, port)
     _on_signals(lambda: server.stop(wait=False))
     log.info("serving http://%s:%d%s and %s with %d threads", server.host, server.port,
              EVENTS_PATH, HEALTH_PATH, THREADS)
@@ -202,7 +208,9 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
 
     from bot.clock import today
     from bot.errors import BotError, ContentInvalid
+    from bot.health import Health, check_can_render
     from bot.live import LiveKnowledgeBase
+    from bot.render.templating import build_env
     from bot.slack import build_app
     from bot.slack.admin import report_content_changes, report_content_errors
 
@@ -217,11 +225,12 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
                        "Slack app's settings (see deploy/.env.example and the README's "
                        "installation steps).")
     try:
-        live = LiveKnowledgeBase(settings.content_dir)
+        live = LiveKnowledgeBase(settings.content_dir, env=build_env(settings.templates_dir))
     except ContentInvalid as exc:
         raise BotError(f"the content in {settings.content_dir} has errors; the bot will not "
                        f"start on it.\n{exc.message}\nRun `inspection-bot validate "
                        f"{settings.content_dir}` after fixing them.") from None
+    check_can_render(live, today(settings))  # before Slack is contacted: fail fast and plainly
     try:
         app = build_app(settings, live, socket_mode=socket_mode)
     except SlackBoltError as exc:
@@ -230,6 +239,14 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
     except OSError as exc:
         raise BotError(f"cannot reach the Slack Web API at {settings.slack_api_url}: "
                        f"{exc}") from None
+    from bot.content.policy import policy_of
+    from bot.reminders.channels import check_channels, refusal
+
+    errors, warnings = check_channels(app.client, policy_of(live.current.kb))
+    if errors:
+        raise BotError(refusal(errors, "serve"))
+    for warning in warnings:
+        log.warning("%s", warning)
     if settings.maintainers_channel:
         report_content_errors(live, app.client, settings.maintainers_channel)
         report_content_changes(live, app.client, settings.maintainers_channel)
@@ -247,8 +264,10 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
                 from bot.exports.calendar_state import CalendarState
 
                 state = CalendarState(settings.db_url).create()
+            health = Health(live, lambda: today(settings), engine=reminders.ledger.engine,
+                            reminders=reminders)
             serve_http(app, host, port, kb_holder=live, calendar_token=settings.calendar_token,
-                       today=lambda: today(settings), calendar_state=state)
+                       today=lambda: today(settings), calendar_state=state, health_check=health)
     finally:
         reminders.stop()
         live.stop()

@@ -8,6 +8,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_ENV_FILE = Path("deploy") / ".env"  # what `serve` reads when started by hand
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """NAME=value lines of an env file (the format of .env.example, docker's --env-file and
+    systemd's EnvironmentFile): comments and blank lines skipped, one pair of quotes removed."""
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name.strip()] = value
+    return values
 
 
 @dataclass(frozen=True)
@@ -24,6 +41,7 @@ class Settings:
     admin_usergroup_id: str | None = None
     maintainers_channel: str | None = None
     calendar_token: str | None = None
+    templates_dir: Path | None = None  # maintainers' wording overrides (TEMPLATES_DIR)
 
     @property
     def db_url(self) -> str:
@@ -51,4 +69,5 @@ class Settings:
             admin_usergroup_id=env.get("ADMIN_USERGROUP_ID") or None,
             maintainers_channel=env.get("MAINTAINERS_CHANNEL") or None,
             calendar_token=env.get("CALENDAR_TOKEN") or None,
+            templates_dir=Path(env["TEMPLATES_DIR"]) if env.get("TEMPLATES_DIR") else None,
         )

@@ -62,3 +62,58 @@ def test_console_started_after_the_digest_time_prints_the_catch_up(mini_kb) -> N
         assert printer.clock.scheduler.get_job("reminders-digest") is not None
     finally:
         printer.stop()
+
+
+def test_a_line_pasted_with_its_slash_command_is_answered(tmp_path) -> None:
+    out = console("--as-of", "2017-05-02", tmp_path=tmp_path,
+                  stdin="/inspection overdue\n/INSPECTION judgments 2016\nquit\n")
+    assert "cle-2016-rec-01" in out and "Protecting vulnerable people" in out
+    assert "did you mean" not in out.lower()
+
+
+def test_the_console_edits_lines_and_keeps_history_at_a_terminal(tmp_path) -> None:
+    """In a real terminal (a pty): the up arrow brings back the last question, and the history
+    is saved to ~/.inspection_bot_history for the next session."""
+    import pty
+    import select
+    import time
+
+    import pytest
+
+    pytest.importorskip("readline")
+    env = {**os.environ, "NO_COLOR": "1", "DATA_DIR": str(tmp_path / "data"),
+           "HOME": str(tmp_path), "TERM": "dumb"}
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "console", "--as-of", "2017-04-20"],
+                            stdin=follower, stdout=follower, stderr=follower, cwd=ROOT, env=env)
+    os.close(follower)
+    seen = b""
+
+    def read_until(marker: bytes, since: int = 0, timeout: float = 30) -> int:
+        """Read until `marker` appears after offset `since`; the offset just past it."""
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while marker not in seen[since:] and time.monotonic() < deadline:
+            if select.select([leader], [], [], 0.2)[0]:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    break
+        assert marker in seen[since:], seen[-500:]
+        return seen.index(marker, since) + len(marker)
+
+    try:
+        at = read_until(b"]> ")
+        os.write(leader, b"/inspection judgments 2016\r")
+        at = read_until(b"Protecting vulnerable people", at)
+        at = read_until(b"]> ", at)
+        os.write(leader, b"\x1b[A\r")  # up arrow: the same question again
+        read_until(b"Protecting vulnerable people", at)
+        os.write(leader, b"quit\r")
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(leader)
+    history = (tmp_path / ".inspection_bot_history").read_text(encoding="utf-8")
+    assert "/inspection judgments 2016" in history

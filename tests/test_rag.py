@@ -128,7 +128,7 @@ def test_the_digest_and_its_legend_use_the_same_rag(kb, renderer) -> None:
     generated from the same thresholds."""
     from bot.render.answer import answer
 
-    day = dt.date(2026, 11, 23)
+    day = dt.date(2017, 4, 24)  # a week before the 2016 action plan was due
     text = answer(kb, renderer, "digest", day).text
     status = rag.rag(kb, kb.finding("cle-2016-rec-01"), day)
     assert f"RAG of cle-2016-rec-01: *{status.colour}*, {status.reason}" in text

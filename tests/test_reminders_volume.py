@@ -18,7 +18,8 @@ from tests.slack_emulator import SlackEmulator
 from tests.test_synthetic import _synthetic
 
 BASE = dt.date(2026, 7, 1)
-P = Policy(default_channel="C0DIGEST", pcc_response_days=0)
+# A catch-up horizon of a year: these tests are about a catch-up too long for one message.
+P = Policy(default_channel="C0DIGEST", pcc_response_days=0, catch_up_days=260)
 
 
 def at(day: dt.date) -> dt.datetime:

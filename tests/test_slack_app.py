@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -345,9 +346,16 @@ def test_watchdog_reconnects_a_dead_socket_mode_connection():
 # --- `inspection-bot serve` as a process -------------------------------------------------------
 
 def _serve(emulator, data_dir, *args, extra_env=None):
-    # DATA_DIR: serve runs the reminders scheduler, whose ledger must not land in the checkout
+    # DATA_DIR: serve runs the reminders scheduler, whose ledger must not land in the checkout.
+    # The content is a copy with a real digest channel: serve refuses the shipped placeholder.
+    content = data_dir / "content"
+    if not content.exists():
+        shutil.copytree(CONTENT, content)
+        policy = content / "policy.yaml"
+        policy.write_text(policy.read_text(encoding="utf-8").replace("C0DIGEST", "C0GENERAL"),
+                          encoding="utf-8")
     env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "s3cr3t",
-           "SLACK_API_URL": emulator.base_url, "CONTENT_DIR": str(CONTENT), "LOG_LEVEL": "INFO",
+           "SLACK_API_URL": emulator.base_url, "CONTENT_DIR": str(content), "LOG_LEVEL": "INFO",
            "DATA_DIR": str(data_dir), **(extra_env or {})}
     return subprocess.Popen([sys.executable, "-m", "bot", "serve", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)

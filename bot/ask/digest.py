@@ -28,6 +28,9 @@ class DigestPreview:
     destinations: list[tuple[str, str]]  # (channel, what it gets), as the policy routes
     direct_messages: bool
     timezone: str
+    stale: int = 0  # older reminders the digest will count in one line, not send
+    since: dt.date | None = None  # the catch-up horizon's first day
+    past_last_nag: int = 0  # overdue deadlines past their last nag (the summary line)
 
     @property
     def to_user(self) -> bool:
@@ -69,10 +72,13 @@ def preview(kb: KnowledgeBase, policy: Policy, destination: str | None, now: dt.
     routed = (policy.direct_messages if is_user(destination)
               else any(channel == destination for channel, _ in dests))
     items: tuple[DueItem, ...] = ()
+    post = None
     if when is not None and routed:
         cands = [c for c in candidates(kb, policy, when) if c.key.destination == destination]
         state = state_of([c.key for c in cands]) if state_of else LedgerState()
         posts = due_posts(kb, policy, state, when, cands)
-        items = posts[0].items if posts else ()
+        post = posts[0] if posts else None
+        items = post.items if post else ()
     return DigestPreview(destination, when, items, routed, dests, policy.direct_messages,
-                         policy.timezone)
+                         policy.timezone, len(post.stale) if post else 0,
+                         post.since if post else None, post.past_last_nag if post else 0)

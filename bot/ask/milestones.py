@@ -1,17 +1,21 @@
 """What is due: a pure function of the knowledge base, the policy, the ledger's state and `now`.
 
 Each deadline has milestones: lead times before it, the day itself, then an overdue nag every
-`overdue_every_days`. On a tick only the *latest* milestone whose day has come counts: after
-downtime the missed ones fold into it (one line, never a burst), and one already in the ledger
-is not sent again. The ledger key carries the deadline date as its version, so a moved deadline
-re-arms its reminders; the line then shows the date it moved from.
+`overdue_every_days`, at most `overdue_nags` of them; after the last one the deadline is only
+counted in the digest's overdue summary line. On a tick only the *latest* milestone whose day
+has come counts: after downtime the missed ones fold into it (one line, never a burst), and one
+already in the ledger is not sent again. A milestone older than the catch-up horizon
+(`catch_up_days` working days) is not sent at all: the digest says in one line how many, and
+the ledger records them, so a first start over years of history posts one short digest. The
+ledger key carries the deadline date as its version, so a moved deadline re-arms its
+reminders; the line then shows the date it moved from.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.content.kb import KnowledgeBase
 from bot.content.policy import Policy
@@ -82,10 +86,20 @@ class Post:
     destination: str
     day: dt.date
     items: tuple[DueItem, ...]
+    # Reminders whose day fell before the catch-up horizon: claimed with the digest (so
+    # counted once) but only counted in one line, never listed.
+    stale: tuple[DueItem, ...] = ()
+    since: dt.date | None = None  # the catch-up horizon's first day
+    past_last_nag: int = 0  # overdue deadlines here whose nags have all gone (summary line)
 
     @property
     def keys(self) -> list[Key]:
-        return [i.key for i in self.items]
+        return [i.key for i in self.items] + [i.key for i in self.stale]
+
+    def only(self, keys: set[Key]) -> Post:
+        """This post with only the reminders whose keys are in `keys` (the claim won)."""
+        return replace(self, items=tuple(i for i in self.items if i.key in keys),
+                       stale=tuple(i for i in self.stale if i.key in keys))
 
 
 def deadlined(kb: KnowledgeBase, policy: Policy) -> Iterator[Deadlined]:
@@ -116,13 +130,20 @@ def milestone(deadline: dt.date, today: dt.date, policy: Policy) -> tuple[str, d
         candidates.append(("day", deadline))
     every = policy.overdue_every_days
     if every and today > deadline:
-        k = (today - deadline).days // every
+        k = min((today - deadline).days // every, policy.overdue_nags)
         if k >= 1:
             candidates.append((f"overdue-{k}", deadline + dt.timedelta(days=k * every)))
     for name, day in candidates:
         if day <= today and (best is None or day > best[1]):
             best = (name, day)
     return best
+
+
+def past_last_nag(deadline: dt.date, today: dt.date, policy: Policy) -> bool:
+    """The deadline has passed and every reminder it gets (the last nag, or the day itself
+    when there are none) was due before today: it is only counted from now on."""
+    nags = policy.overdue_nags if policy.overdue_every_days else 0
+    return today > deadline + dt.timedelta(days=nags * policy.overdue_every_days)
 
 
 def destinations(kb: KnowledgeBase, policy: Policy, what: Deadlined) -> list[str]:
@@ -166,7 +187,9 @@ def due_posts(kb: KnowledgeBase, policy: Policy, state: LedgerState, now: dt.dat
     """Everything due at `now`, one Post per destination (sorted by destination). `cands`
     saves recomputing `candidates(kb, policy, now)` when the caller has them already."""
     today = _today(now, policy)
+    since = policy.catch_up_start(today)
     by_dest: dict[str, list[DueItem]] = {}
+    stale: dict[str, list[DueItem]] = {}
     for c in candidates(kb, policy, now) if cands is None else cands:
         key, what = c.key, c.what
         if key in state.taken:
@@ -174,8 +197,29 @@ def due_posts(kb: KnowledgeBase, policy: Policy, state: LedgerState, now: dt.dat
         older = [v for v in state.versions.get((what.item_id, key.destination), ())
                  if v != key.version]
         previous = dt.date.fromisoformat(older[-1]) if older else None
-        by_dest.setdefault(key.destination, []).append(DueItem(
-            key, what, c.milestone_day, (what.date - today).days, previous,
-            c.milestone_day < today))
-    return [Post(dest, today, tuple(sorted(items, key=lambda i: (i.what.date, i.what.item_id))))
-            for dest, items in sorted(by_dest.items())]
+        due = DueItem(key, what, c.milestone_day, (what.date - today).days, previous,
+                      c.milestone_day < today)
+        (stale if c.milestone_day < since else by_dest).setdefault(key.destination, []).append(due)
+    counted = _past_last_nag(kb, policy, today, set(by_dest) | set(stale))
+    return [Post(dest, today, _in_order(by_dest.get(dest, [])), _in_order(stale.get(dest, [])),
+                 since, counted.get(dest, 0))
+            for dest in sorted(set(by_dest) | set(stale))]
+
+
+def _in_order(items: list[DueItem]) -> tuple[DueItem, ...]:
+    return tuple(sorted(items, key=lambda i: (i.what.date, i.what.item_id)))
+
+
+def _past_last_nag(kb: KnowledgeBase, policy: Policy, today: dt.date,
+                   dests: set[str]) -> dict[str, int]:
+    """For each destination getting a digest, how many of its deadlines are past their last
+    nag (the digest's overdue summary line)."""
+    out: dict[str, int] = {}
+    if not dests:
+        return out
+    for what in deadlined(kb, policy):
+        if past_last_nag(what.date, today, policy):
+            for dest in destinations(kb, policy, what):
+                if dest in dests:
+                    out[dest] = out.get(dest, 0) + 1
+    return out

@@ -23,6 +23,10 @@ from bot.errors import Problem
 
 POLICY_FILE = "policy.yaml"
 DEFAULT_CHANNEL = "C0DIGEST"  # a placeholder: replace it with the real channel id
+# The channel ids the shipped files use as examples: never a real channel, so `serve` and
+# `remind` refuse to post to them and `validate` warns.
+PLACEHOLDER_CHANNELS = frozenset({DEFAULT_CHANNEL, "C0PROTECT", "C0CRIME", "C0OPCC",
+                                  "C0123ABCDE"})
 
 
 @dataclass(frozen=True)
@@ -56,11 +60,15 @@ class Policy:
     on_the_day: bool = True
     stale_after_days: int = 90  # RAG: no update for longer than this is amber
     overdue_every_days: int = 7
+    overdue_nags: int = 4
+    catch_up_days: int = 7
     pcc_response_days: int = 56
     direct_messages: bool = False
     routes: tuple[Route, ...] = ()
     quiet_periods: tuple[Quiet, ...] = ()
     _holidays: dict = field(default_factory=dict, compare=False, repr=False)
+    # channel id -> "file:line:col" of where the policy names it, for messages about it
+    where: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -86,6 +94,30 @@ class Policy:
         return (WEEKDAYS[day.weekday()] in self.days and not self.is_bank_holiday(day)
                 and not self.is_quiet(day))
 
+    @property
+    def channels(self) -> list[str]:
+        """Every channel the policy posts to: the default, then each route's."""
+        return list(dict.fromkeys([self.default_channel, *(r.channel for r in self.routes)]))
+
+    def placeholder_problems(self) -> list[str]:
+        """One line for each channel that is still a shipped example, not a real channel."""
+        return [f"{self.where.get(c, 'content/policy.yaml')}: channel {c} is a placeholder, "
+                "not a real channel: set it to the id of the channel that should get the "
+                "reminders (in Slack: the channel's details, bottom of the About tab)."
+                for c in self.channels if c in PLACEHOLDER_CHANNELS]
+
+    def catch_up_start(self, today: dt.date) -> dt.date:
+        """The first day whose missed reminders a tick on `today` still sends: `catch_up_days`
+        working days back, so a weekend, bank holiday or quiet period does not use it up."""
+        day, left = today, self.catch_up_days
+        for _ in range(400):  # a year of quiet periods at most: never loop for ever
+            if left <= 0:
+                break
+            day -= dt.timedelta(days=1)
+            if self.is_working_day(day):
+                left -= 1
+        return day
+
     def destinations(self, area: str | None, owner: str | None, kind: str) -> list[str]:
         """Channels for an item: every matching route, else the default channel."""
         out = [r.channel for r in self.routes if r.matches(area, owner, kind)]
@@ -104,9 +136,15 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
     problems: list[Problem] = []
     kw: dict = {}
     for key in ("default_channel", "timezone", "time", "bank_holidays", "on_the_day",
-                "overdue_every_days", "pcc_response_days", "direct_messages", "stale_after_days"):
+                "overdue_every_days", "overdue_nags", "catch_up_days", "pcc_response_days",
+                "direct_messages",
+                "stale_after_days"):
         if key in d:
             kw[key] = d[key]
+    where: dict[str, str] = {}
+    if "default_channel" in d:
+        m = d.key_marks.get("default_channel", d.mark)
+        where[d["default_channel"]] = f"{m.file}:{m.line}:{m.column}"
     if "days" in d:
         kw["days"] = tuple(d["days"])
         if not kw["days"]:
@@ -133,6 +171,8 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
                                          did_you_mean(r[key], known)
                                          or f"Known: {', '.join(known[:12])}."))
         routes.append(Route(r["channel"], r.get("area"), r.get("owner"), r.get("kind")))
+        m = r.key_marks.get("channel", r.mark)
+        where.setdefault(r["channel"], f"{m.file}:{m.line}:{m.column}")
     kw["routes"] = tuple(routes)
     quiet = []
     for i, q in enumerate(d.get("quiet_periods") or []):
@@ -142,6 +182,7 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
                                          "ends before it starts."))
             quiet.append(Quiet(q["from"], q["to"], q.get("note")))
     kw["quiet_periods"] = tuple(quiet)
+    kw["where"] = where
     return Policy(**kw), problems
 
 

@@ -221,6 +221,12 @@ POLICY = Record("policy", [
           "days after the last recorded update that a live finding turns amber (default 90)"),
     Field("overdue_every_days", Number(integer=True, minimum=0),
           "days between overdue nags; 0 for none (default 7)"),
+    Field("overdue_nags", Number(integer=True, minimum=0),
+          "overdue nags per deadline before it moves to the digest's overdue summary line "
+          "(default 4)"),
+    Field("catch_up_days", Number(integer=True, minimum=0),
+          "working days back a missed reminder is still sent after downtime or on first "
+          "start; older ones are counted in one line, not sent (default 7)"),
     Field("pcc_response_days", Number(integer=True, minimum=0),
           "days after publication the PCC must respond (statutory 56); 0 for none"),
     Field("default_channel", Text(), "channel id that gets every reminder no route takes",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 from bot.content.kb import KnowledgeBase
@@ -12,10 +13,11 @@ from bot.exports.data import to_json
 FORMATS = ["json", "csv", "markdown", "ics", "html"]
 
 
-def render_export(kb: KnowledgeBase, fmt: str, as_of: dt.date, *,
-                  now: dt.datetime | None = None, calendar_state: Any = None) -> str:
-    """The text of one export format (csv starts with a BOM for Excel). For ics, `now` is the
-    export time (DTSTAMP) and `calendar_state` remembers what the feed published before."""
+def render_export(kb: KnowledgeBase, fmt: str, as_of: dt.date, templates_dir: Path | None = None,
+                  *, now: dt.datetime | None = None, calendar_state: Any = None) -> str:
+    """The text of one export format (csv starts with a BOM for Excel). `templates_dir`: the
+    maintainers' override folder (html). For ics, `now` is the export time (DTSTAMP) and
+    `calendar_state` remembers what the feed published before."""
     if fmt == "json":
         return json.dumps(to_json(kb, as_of), indent=2, ensure_ascii=False) + "\n"
     if fmt in ("csv", "markdown"):
@@ -28,7 +30,7 @@ def render_export(kb: KnowledgeBase, fmt: str, as_of: dt.date, *,
 
         return to_ics(kb, as_of, now=now, state=calendar_state)
     if fmt == "html":
-        from bot.exports.briefing import to_html
+        from bot.exports.briefing import build_html_env, to_html
 
-        return to_html(kb, as_of)
+        return to_html(kb, as_of, build_html_env(templates_dir))
     raise ValueError(f"unknown export format {fmt!r}")

@@ -26,7 +26,7 @@ from bot.content.model import Inspection
 from bot.exports import tracker
 from bot.exports.charts import CHART_WIDTH, LABEL_WIDTH, charts
 from bot.render.figures import FILTERS as FIGURE_FILTERS
-from bot.render.templating import TEMPLATES_DIR, long_date
+from bot.render.templating import long_date, template_loader
 
 SUMMARY_ITEMS = 5
 SUMMARY_FIGURES = 3
@@ -36,7 +36,7 @@ KIND_SEVERITY = {"cause_of_concern": 0, "recommendation": 1, "area_for_improveme
 
 def build_html_env(templates_dir: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir or TEMPLATES_DIR)),
+        loader=template_loader(templates_dir),
         undefined=jinja2.StrictUndefined,  # a typo in the template fails loudly, in tests
         autoescape=True,  # content text goes into HTML: escape it
         trim_blocks=True,

@@ -49,6 +49,11 @@ class Clock:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
+    def next_run(self) -> dt.datetime | None:
+        """The scheduled tick's next run time; None when the scheduler is not running."""
+        job = self.scheduler.get_job(JOB_ID) if self.scheduler.running else None
+        return job.next_run_time if job is not None else None
+
     def rebuild(self, policy: Policy) -> None:
         """Replace the jobs from a (re)loaded policy."""
         self.policy = policy

@@ -11,6 +11,8 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 
+import jinja2
+
 from bot.ask.digest import StateOf, next_tick
 from bot.ask.milestones import Key, LedgerState, Post, candidates, due_posts, is_user
 from bot.content.kb import KnowledgeBase
@@ -22,8 +24,10 @@ from bot.render.terminal import to_terminal
 
 class PostPrinter:
     def __init__(self, kb: KnowledgeBase, echo: Callable[[str], None], *,
-                 ledger: StateOf | None = None, color: bool = False):
+                 ledger: StateOf | None = None, color: bool = False,
+                 env: jinja2.Environment | None = None):
         self.kb, self.echo, self.ledger, self.color = kb, echo, ledger, color
+        self.env = env  # the console's, with the maintainers' TEMPLATES_DIR overrides
         self.policy: Policy = policy_of(kb)
         self.printed: set[Key] = set()
         self.clock = Clock(self.policy, self.tick)
@@ -37,7 +41,7 @@ class PostPrinter:
             seen = LedgerState(state.taken | self.printed, state.versions)
             posts = due_posts(self.kb, self.policy, seen, now, cands)
             for post in posts:
-                rendered, _ = render_post(self.kb, post)
+                rendered, _ = render_post(self.kb, post, self.env)
                 where = ("@" if is_user(post.destination) else "#") + post.destination
                 self.echo(f"── scheduled post → {where} · {now:%a %d %b %Y %H:%M} "
                           f"(shown here, not sent to Slack) ──\n"

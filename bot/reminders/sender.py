@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+import jinja2
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
@@ -48,9 +49,12 @@ def render_post(kb: KnowledgeBase, post: Post, env=None) -> tuple[Rendered, int]
     def attempt(shown: int) -> tuple[Rendered, bool]:
         text = template.render(post=post, shown=shown, area_name=kb.area_name,
                                rag_of=partial(rag.of_finding, kb),
-                               rag_legend=rag.legend_short(policy_of(kb)))
-        rendered = Rendered(f"{len(post.items)} deadline reminder(s) for "
-                            f"{post.day.isoformat()}", split_chunks(text), listing=True)
+                               rag_legend=rag.legend_short(policy_of(kb)),
+                               catch_up_days=policy_of(kb).catch_up_days)
+        summary = [f"{len(post.items)} deadline reminder(s) for {post.day.isoformat()}"]
+        if post.stale:
+            summary.append(f"{len(post.stale)} older not sent")
+        rendered = Rendered("; ".join(summary), split_chunks(text), listing=True)
         return rendered, len(paginate(rendered)) == 1
 
     shown = len(post.items)
@@ -86,6 +90,7 @@ def render(kb: KnowledgeBase, post: Post, env=None, digest: str = "") -> dict[st
 class Outcome:
     destination: str
     sent: list[Key] = field(default_factory=list)
+    counted: list[Key] = field(default_factory=list)  # older than the catch-up: one line
     failed: list[Key] = field(default_factory=list)
     skipped: list[Key] = field(default_factory=list)  # claimed elsewhere already
     ts: str | None = None
@@ -94,10 +99,11 @@ class Outcome:
 
 class Sender:
     def __init__(self, client: WebClient, ledger: Ledger, kb: KnowledgeBase, *,
-                 maintainers_channel: str | None = None, dm_channels: dict[str, str] | None = None):
+                 maintainers_channel: str | None = None, dm_channels: dict[str, str] | None = None,
+                 env: jinja2.Environment | None = None):
         self.client, self.ledger, self.kb = client, ledger, kb
         self.maintainers_channel = maintainers_channel
-        self.env = build_env()
+        self.env = env or build_env()  # the serving one, with the maintainers' overrides
         # user id -> direct-message channel id; pass the same dict to later Senders so a DM
         # costs conversations.open once per process, not once per tick
         self.dm_channels = {} if dm_channels is None else dm_channels
@@ -118,7 +124,7 @@ class Sender:
         out.skipped = [k for k in post.keys if k not in won]
         if not won:
             return out
-        mine = Post(post.destination, post.day, tuple(i for i in post.items if i.key in won))
+        mine = post.only(won)
         try:
             channel = self.channel_for(post.destination)
             resp = self.client.chat_postMessage(
@@ -126,8 +132,12 @@ class Sender:
         except SlackApiError as exc:
             return self._failed(out, claim, exc.response.get("error") or str(exc))
         self.ledger.confirm(claim.digest, resp["channel"], resp["ts"])
-        out.sent, out.ts = claim.keys, resp["ts"]
-        log.info("posted %d reminder(s) to %s (ts %s)", len(won), post.destination, resp["ts"])
+        older = {i.key for i in mine.stale}
+        out.sent = [k for k in claim.keys if k not in older]
+        out.counted, out.ts = [k for k in claim.keys if k in older], resp["ts"]
+        log.info("posted %d reminder(s) to %s (ts %s)%s", len(out.sent), post.destination,
+                 resp["ts"], f"; {len(older)} older ones counted in one line, not sent"
+                 if older else "")
         return out
 
     def _failed(self, out: Outcome, claim: Claim, error: str) -> Outcome:

@@ -38,12 +38,16 @@ class ReminderService:
         self.policy = policy_of(live.current.kb)
         self.clock = Clock(self.policy, self.tick, alert=self._alert)
         self.dm_channels: dict[str, str] = {}
+        # For /healthz: when the last tick ran, how it ended, and the error if it raised.
+        self.last_tick: dt.datetime | None = None
+        self.last_status: str | None = None
+        self.last_error: str | None = None
         live.on_change.append(self.content_changed)
 
     def _sender(self) -> Sender:
         return Sender(self.client, self.ledger, self.live.current.kb,
                       maintainers_channel=self.settings.maintainers_channel,
-                      dm_channels=self.dm_channels)
+                      dm_channels=self.dm_channels, env=self.live.env)
 
     def _alert(self, text: str) -> None:
         self._sender().alert(text)
@@ -56,11 +60,30 @@ class ReminderService:
         return policy
 
     def tick(self, now: dt.datetime) -> TickResult:
+        self.last_tick = now
+        try:
+            result = self._tick(now)
+        except Exception as exc:
+            self.last_status, self.last_error = "failed", f"{type(exc).__name__}: {exc}"
+            raise  # the clock's EVENT_JOB_ERROR listener logs it and alerts the maintainers
+        self.last_status, self.last_error = result.status, None
+        return result
+
+    @property
+    def next_run(self) -> dt.datetime | None:
+        """When the scheduled tick runs next (None when the scheduler is not running)."""
+        return self.clock.next_run()
+
+    def _tick(self, now: dt.datetime) -> TickResult:
         policy = self._current_policy()
         kb = self.live.current.kb
         result = run_tick(kb, policy, self.ledger, self._sender(), now, leader=self.leader)
         log.info("reminders tick %s: %s, %d reminder(s) sent", now.isoformat(), result.status,
                  result.sent)
+        if result.counted:  # said once: the ledger now holds them, no later tick repeats it
+            log.info("reminders catch-up: %d older reminder(s) not sent (their day was before "
+                     "the %d-working-day catch-up horizon); the digest says so in one line",
+                     result.counted, policy_of(kb).catch_up_days)
         return result
 
     def content_changed(self, old: KnowledgeBase, new: KnowledgeBase, version: str) -> None:

@@ -27,6 +27,11 @@ class TickResult:
     def sent(self) -> int:
         return sum(len(o.sent) for o in self.outcomes)
 
+    @property
+    def counted(self) -> int:
+        """Reminders older than the catch-up horizon, counted in one line, not sent."""
+        return sum(len(o.counted) for o in self.outcomes)
+
 
 def run_tick(kb: KnowledgeBase, policy: Policy, ledger: Ledger, sender: Sender,
              now: dt.datetime, *, leader: Leadership | None = None,

@@ -9,15 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from bot.errors import BotError
 from bot.render.figures import FILTERS as FIGURE_FILTERS
 from bot.render.units import number, with_unit
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+# The templates are edited in the top-level templates/ folder and installed inside the package
+# as bot/_templates (pyproject.toml maps one onto the other). In a checkout, before any install,
+# the folder itself is used.
+PACKAGE_TEMPLATES = "bot._templates"
+CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+PROBE_TEMPLATE = "help.md.j2"  # every install has it; its absence means a broken install
+# Every template the code loads (/healthz checks they all still do; a test checks this list
+# against templates/).
+REQUIRED_TEMPLATES = (
+    "_macros.md.j2", "area.md.j2", "briefing.html.j2", "calendar.md.j2", "digest.md.j2",
+    "error.md.j2", "figure.md.j2", "figures.md.j2", "finding.md.j2", "findings.md.j2",
+    "help.md.j2", "home.md.j2", "inspection.md.j2", "judgment.md.j2", "judgments.md.j2",
+    "notfound.md.j2", "reminder.md.j2", "responses.md.j2", "search.md.j2",
+)
 
 # Chunk markers: the message is cut into sections here, so Python can page long answers and
 # attach an "Open" button to the section about one item. ASCII record/unit separators never
@@ -98,9 +113,43 @@ def item(item_id: str | None = None) -> Mrkdwn:
     return Mrkdwn(CHUNK + (f"{ITEM}{item_id}{ITEM}" if item_id else ""))
 
 
+def packaged_templates() -> Path:
+    """The folder of the templates that ship with the package (importlib.resources), or the
+    checkout's templates/ when running from source without an install."""
+    try:
+        probe = resources.files(PACKAGE_TEMPLATES).joinpath(PROBE_TEMPLATE)
+        if probe.is_file():
+            # bot/_templates has no __init__.py (it is templates/ mapped into the package), so
+            # files() is a namespace MultiplexedPath; the probe file is a real path in the
+            # installed package (wheels are unpacked), and its folder is the one Jinja reads
+            with resources.as_file(probe) as path:
+                return path.parent
+    except (ModuleNotFoundError, TypeError, ValueError):
+        pass  # not installed (a plain checkout on sys.path): fall through
+    # Only a source checkout (pyproject.toml beside templates/), never some other package's
+    # site-packages/templates folder
+    checkout = CHECKOUT_TEMPLATES.parent / "pyproject.toml"
+    if checkout.is_file() and (CHECKOUT_TEMPLATES / PROBE_TEMPLATE).is_file():
+        return CHECKOUT_TEMPLATES
+    raise BotError("the message templates are missing from this installation (bot/_templates "
+                   "in the package). Reinstall the package: pip install inspection-bot.")
+
+
+def template_loader(override: Path | None = None) -> jinja2.BaseLoader:
+    """The packaged templates; with `override` (TEMPLATES_DIR), a template found there first,
+    so a maintainer may reword one message without copying the rest."""
+    if override is not None and not override.is_dir():
+        raise BotError(f"TEMPLATES_DIR {override} is not a folder.")
+    packaged = jinja2.FileSystemLoader(str(packaged_templates()))
+    if override is None:
+        return packaged
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(override)), packaged])
+
+
 def build_env(templates_dir: Path | None = None) -> jinja2.Environment:
+    """The Slack text environment. `templates_dir`: the maintainers' override folder."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir or TEMPLATES_DIR)),
+        loader=template_loader(templates_dir),
         undefined=jinja2.StrictUndefined,  # a typo in a template fails loudly, in tests
         autoescape=False,  # HTML escaping is wrong for Slack; finalize does Slack's
         finalize=_finalize,

@@ -24,7 +24,7 @@ POST_DIGEST_USAGE = ("Say which channel: `/inspection post-digest #channel` or "
                      "`/inspection post-digest C0123ABCDE`.")
 DIGEST_POSTED = "Posted the digest preview to {channel} ({pages} message(s))."
 DIGEST_CONTEXT = "Digest preview posted by {user} with `/inspection post-digest`."
-NOT_IN_CHANNEL = ("I can't post in {channel}: invite me first (`/invite @Inspection briefings` in "
+NOT_IN_CHANNEL = ("I can't post in {channel}: invite me first (`/invite @inspection-briefings` in "
                   "that channel), then try again.")
 NO_CHANNEL = "I can't find the channel {channel}. Check the name, or use its id (C…)."
 POST_FAILED = "Slack refused the post to {channel} ({error}). Try again, or ask an administrator."
