@@ -41,7 +41,8 @@ from sqlalchemy import create_engine, insert, update  # noqa: E402
 from bot.ask.milestones import candidates, due_posts  # noqa: E402
 from bot.content import loader  # noqa: E402
 from bot.content.policy import Policy, Route  # noqa: E402
-from bot.reminders.ledger import Ledger, metadata, reminders, sqlalchemy_url  # noqa: E402
+from bot.reminders.ledger import Ledger, reminders, sqlalchemy_url  # noqa: E402
+from bot.reminders.migrate import drop  # noqa: E402
 from bot.reminders.sender import Sender, make_client  # noqa: E402
 from bot.reminders.tick import run_tick  # noqa: E402
 from tests.slack_emulator import SlackEmulator  # noqa: E402
@@ -108,7 +109,7 @@ def run(a: argparse.Namespace, tmp: Path) -> int:
     policy = POLICY
     if a.database_url:
         engine = create_engine(sqlalchemy_url(a.database_url))
-        metadata.drop_all(engine)
+        drop(engine)
         ledger = Ledger(engine).create()
     else:
         ledger = Ledger(f"sqlite:///{tmp / 'ledger.sqlite3'}").create()

@@ -49,6 +49,7 @@ class LedgerState:
     taken: frozenset[Key] = frozenset()  # sent or pending (failed rows are not taken)
     # (item, destination) -> deadline versions sent for it, oldest first
     versions: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    failed: frozenset[Key] = frozenset()  # deliveries that failed (retried, or folded in)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class DueItem:
     days_left: int  # negative when overdue
     previous_date: dt.date | None  # the deadline was moved from this date
     late: bool  # the milestone's day passed while no tick ran (caught up)
+    # earlier milestones of the same deadline whose delivery failed: delivered with this one,
+    # named in its line ("also due: ..."), so a failure is never silently replaced
+    also: tuple[Key, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ class Post:
 
     @property
     def keys(self) -> list[Key]:
-        return [i.key for i in self.items]
+        return [k for i in self.items for k in (i.key, *i.also)]
 
 
 def deadlined(kb: KnowledgeBase, policy: Policy) -> Iterator[Deadlined]:
@@ -167,15 +171,20 @@ def due_posts(kb: KnowledgeBase, policy: Policy, state: LedgerState, now: dt.dat
     saves recomputing `candidates(kb, policy, now)` when the caller has them already."""
     today = _today(now, policy)
     by_dest: dict[str, list[DueItem]] = {}
+    failed: dict[tuple[str, str, str], list[Key]] = {}
+    for k in sorted(state.failed):
+        failed.setdefault((k.item, k.version, k.destination), []).append(k)
     for c in candidates(kb, policy, now) if cands is None else cands:
         key, what = c.key, c.what
         if key in state.taken:
             continue
+        also = tuple(k for k in failed.get((key.item, key.version, key.destination), ())
+                     if k.milestone != key.milestone)
         older = [v for v in state.versions.get((what.item_id, key.destination), ())
                  if v != key.version]
         previous = dt.date.fromisoformat(older[-1]) if older else None
         by_dest.setdefault(key.destination, []).append(DueItem(
             key, what, c.milestone_day, (what.date - today).days, previous,
-            c.milestone_day < today))
+            c.milestone_day < today, also))
     return [Post(dest, today, tuple(sorted(items, key=lambda i: (i.what.date, i.what.item_id))))
             for dest, items in sorted(by_dest.items())]

@@ -59,6 +59,7 @@ class Policy:
     direct_messages: bool = False
     routes: tuple[Route, ...] = ()
     quiet_periods: tuple[Quiet, ...] = ()
+    retries_until: str = "17:00"  # same-day retries of a failed digest stop at this local time
     _holidays: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -69,6 +70,12 @@ class Policy:
     def hour_minute(self) -> tuple[int, int]:
         h, m = self.time.split(":")
         return int(h), int(m)
+
+    @property
+    def retries_end(self) -> dt.time:
+        """The end of the working hours in which a failed digest is retried the same day."""
+        h, m = self.retries_until.split(":")
+        return dt.time(int(h), int(m))
 
     def is_bank_holiday(self, day: dt.date) -> bool:
         if self.bank_holidays == "none":
@@ -103,7 +110,7 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
     problems: list[Problem] = []
     kw: dict = {}
     for key in ("default_channel", "timezone", "time", "bank_holidays", "on_the_day",
-                "overdue_every_days", "pcc_response_days", "direct_messages"):
+                "overdue_every_days", "pcc_response_days", "direct_messages", "retries_until"):
         if key in d:
             kw[key] = d[key]
     if "days" in d:
