@@ -229,6 +229,11 @@ class SlackEmulator:
             self._faults.append(fault)
         return fault
 
+    def reset_faults(self) -> None:
+        """Stop misbehaving: drop every injected fault not yet used up."""
+        with self._lock:
+            self._faults.clear()
+
     def new_response_url(self) -> str:
         with self._lock:
             self._response_urls += 1

@@ -19,6 +19,7 @@ from bot.errors import BotError
 from bot.reminders.ledger import Ledger
 from bot.reminders.reader import LedgerReader
 from bot.reminders.sender import make_client, render
+from bot.render.templating import build_env
 from bot.settings import Settings
 
 EXIT_UNDELIVERED, EXIT_BUSY = 1, 3
@@ -48,8 +49,8 @@ def why_not_working(policy: Policy, day: dt.date) -> str | None:
     return None
 
 
-def describe(kb: KnowledgeBase, post: Post) -> str:
-    payload = render(kb, post)
+def describe(kb: KnowledgeBase, post: Post, env=None) -> str:
+    payload = render(kb, post, env)
     body = "\n".join(b["text"]["text"] for b in payload["blocks"] if b["type"] == "section")
     return f"→ {post.destination}: {len(post.items)} reminder(s)\n{body}\n"
 
@@ -72,8 +73,9 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
         cands = candidates(kb, policy, now)
         posts = due_posts(kb, policy, LedgerReader(settings)([c.key for c in cands]), now, cands)
         echo(f"Dry run for {now.isoformat()}: {len(posts)} digest(s) would be posted.")
+        env = build_env()
         for post in posts:
-            echo(describe(kb, post))
+            echo(describe(kb, post, env))
         return 0
     if not settings.slack_bot_token:
         raise BotError("SLACK_BOT_TOKEN is not set (use --dry-run to see the plan without it).")
@@ -102,7 +104,7 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
         echo(f"Settled earlier posts: {len(result.settled.confirmed)} reminder(s) found in "
              f"their channels, {len(result.settled.released)} to post again.")
     for post, outcome in zip(result.posts, result.outcomes, strict=False):
-        echo(describe(kb, post))
+        echo(describe(kb, post, sender.env))
         if outcome.sent:
             state = f"posted (ts {outcome.ts})"
         elif outcome.unknown:

@@ -12,6 +12,8 @@ Every operation on a digest is one transaction, whatever its size: a year of dai
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -110,7 +112,17 @@ def sqlite_wal(engine: Engine) -> Engine:
         @event.listens_for(engine, "connect")
         def _wal(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA journal_mode")
+            # WAL is a property of the file, set once; two processes opening a new file at
+            # once may both try, and SQLite then answers "locked" at once, without waiting
+            for _ in range(100):
+                if cursor.fetchone()[0].lower() == "wal":
+                    break
+                try:
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.OperationalError:
+                    time.sleep(0.05)
+                    cursor.execute("PRAGMA journal_mode")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
     return engine

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,18 +40,21 @@ def _config(connection: Connection | None = None):
     return cfg
 
 
-def head() -> str:
+@functools.cache  # the files do not change while the process runs
+def _script():
     from alembic.script import ScriptDirectory
 
-    rev = ScriptDirectory.from_config(_config()).get_current_head()
+    return ScriptDirectory.from_config(_config())
+
+
+def head() -> str:
+    rev = _script().get_current_head()
     assert rev is not None
     return rev
 
 
 def known() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+    return {s.revision for s in _script().walk_revisions()}
 
 
 def current(connection: Connection) -> str | None:
@@ -101,7 +105,8 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Create or upgrade the ledger to the newest revision; (revision before, after)."""
     from alembic import command
 
-    check(engine)
+    if check(engine) == head():
+        return head(), head()  # the usual start: nothing to do, no lock to wait for
     with _exclusive(engine) as conn:
         before = current(conn)
         if before != head():

@@ -146,10 +146,11 @@ def error_text(exc: BaseException) -> str:
 
 class Sender:
     def __init__(self, client: WebClient, ledger: Ledger, kb: KnowledgeBase, *,
-                 maintainers_channel: str | None = None, dm_channels: dict[str, str] | None = None):
+                 maintainers_channel: str | None = None, dm_channels: dict[str, str] | None = None,
+                 env=None):
         self.client, self.ledger, self.kb = client, ledger, kb
         self.maintainers_channel = maintainers_channel
-        self.env = build_env()
+        self.env = env or build_env()
         # user id -> direct-message channel id; pass the same dict to later Senders so a DM
         # costs conversations.open once per process, not once per tick
         self.dm_channels = {} if dm_channels is None else dm_channels
