@@ -93,13 +93,6 @@ class Database:
             engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path):
-    db = Database(request.param, tmp_path)
-    yield db
-    db.close()
-
-
 def settings_for(slack, db: Database, tmp: Path, content: Path,
                  timing: ReminderTiming = FAST) -> Settings:
     return Settings(content_dir=content, data_dir=tmp / "data", database_url=db.url,

@@ -19,7 +19,7 @@ from bot.cli import cli
 from bot.errors import BotError
 from bot.reminders.ledger import Ledger, metadata
 from bot.reminders.migrate import VERSION_TABLE, check, drop, head
-from tests.reminders_harness import ROOT, database, pg_url  # noqa: F401 - a fixture
+from tests.reminders_harness import ROOT, pg_url
 
 # Each process imports everything, says it is ready, and starts when the test says go: the
 # upgrades begin within a millisecond or so of each other.

@@ -194,9 +194,9 @@ def _two_schedulers(url, slack, kb):
     a, b = TickLock(engine1, lease_seconds=5), TickLock(engine2, lease_seconds=5)
     s1, s2 = sender_for(slack, l1, kb), sender_for(slack, l2, kb)
     day = dt.date(2017, 4, 18)
-    with a.held(wait=1):  # a tick holds the lock: the other waits, then gives up
-        with pytest.raises(LockBusy, match="held the lock"):
-            run_tick(kb, P, l2, s2, at(day), lock=b, timing=NOW_SETTLED)
+    # a tick holds the lock: the other waits, then gives up
+    with a.held(wait=1), pytest.raises(LockBusy, match="held the lock"):
+        run_tick(kb, P, l2, s2, at(day), lock=b, timing=NOW_SETTLED)
     r1 = run_tick(kb, P, l1, s1, at(day), lock=a, timing=NOW_SETTLED)
     r2 = run_tick(kb, P, l2, s2, at(day), lock=b, timing=NOW_SETTLED)
     assert r1.sent and (r2.status, r2.sent) == ("ran", 0)  # the second finds it all sent

@@ -19,7 +19,6 @@ from tests.reminders_harness import (
     assert_each_once,
     at,
     cli_env,
-    database,  # noqa: F401 - a fixture
     keys_posted,
     load,
     make_content,

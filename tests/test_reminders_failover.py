@@ -27,8 +27,6 @@ from tests.reminders_harness import (
     assert_each_once,
     at,
     cli_env,
-    database,  # noqa: F401 - a fixture
-    load,
     make_content,
     reset,
     settings_for,
