@@ -254,6 +254,11 @@ class SlackEmulator:
                 raise TimeoutError(f"{len(answered())} of {count} calls to {method}")
             return answered()
 
+    def all_messages(self) -> dict[str, list[dict[str, Any]]]:
+        """Every channel's stored messages (channel id -> messages, oldest first)."""
+        with self._lock:
+            return json.loads(json.dumps(self._messages))
+
     def messages(self, channel: str) -> list[dict[str, Any]]:
         """Messages stored in ``channel``, oldest first, metadata included."""
         with self._lock:
