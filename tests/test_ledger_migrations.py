@@ -36,7 +36,7 @@ main()
 """
 
 
-def _race(url: str, tmp_path, runs: int = 2, processes: int = 2):
+def _race(url: str, tmp_path, runs: int = 1, processes: int = 3):
     for run in range(runs):
         env = {"PYTHONPATH": str(ROOT), "DATABASE_URL": url, "DATA_DIR": str(tmp_path),
                "PATH": "/usr/bin:/bin"}

@@ -68,11 +68,11 @@ def test_leader_killed_mid_tick_the_standby_finishes_within_a_minute(
     already waiting for the lock takes over, settles the killed post from the channel (after
     the settle time when Slack was still storing it) and posts the rest: each reminder once."""
     Ledger(database.url).create()
-    timing = dataclasses.replace(FAST, settle_seconds=3)
+    timing = dataclasses.replace(FAST, settle_seconds=6)
     if killed_post == "stored":
         slack.inject("chat.postMessage", channel="C0DIGEST", delay=60)  # stored, no answer
     else:
-        slack.inject("chat.postMessage", channel="C0DIGEST", store_after=1.5)  # lands later
+        slack.inject("chat.postMessage", channel="C0DIGEST", store_after=4)  # lands later
     leader = start_cli(["remind", "--now", MONDAY],
                        cli_env(slack, database.url, tmp_path, content, timing))
     try:
