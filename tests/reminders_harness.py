@@ -27,12 +27,12 @@ from bot.settings import ReminderTiming, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
-CHANNELS = ("C0DIGEST", "C0OTHER", "C0MAINT")
+CHANNELS = ("C0BRIEF", "C0OTHER", "C0MAINT")
 POLICY = """policy:
-  default_channel: C0DIGEST
+  default_channel: C0BRIEF
   pcc_response_days: 0
   routes:
-    - {kind: recommendation, channel: C0DIGEST}
+    - {kind: recommendation, channel: C0BRIEF}
     - {kind: recommendation, channel: C0OTHER}
 """
 MONDAY = "2017-04-24T09:00"  # rec-01's 7-day reminder, to both channels

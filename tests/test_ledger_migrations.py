@@ -155,3 +155,22 @@ def test_drop_then_create_starts_afresh(database) -> None:
     Ledger(engine).create()
     assert check(engine) == head()
     engine.dispose()
+
+
+def test_serve_checks_the_ledger_schema_at_start(tmp_path) -> None:
+    """`serve` on a ledger upgraded by a newer version stops at start with the reason."""
+    from tests.reminders_harness import make_content
+    from tests.slack_emulator import SlackEmulator
+
+    url = f"sqlite:///{tmp_path / 'newer.sqlite3'}"
+    engine = Ledger(url).create().engine
+    with engine.begin() as c:
+        c.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = '9999'"))
+    with SlackEmulator() as slack:
+        env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "DATABASE_URL": url,
+               "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
+               "SLACK_API_URL": slack.base_url, "CONTENT_DIR": str(make_content(tmp_path))}
+        done = subprocess.run([sys.executable, "-m", "bot", "serve", "--http", "--port", "0"],
+                              env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "revision 9999, which this version of inspection-bot does not know" in done.stderr

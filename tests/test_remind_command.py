@@ -47,7 +47,7 @@ def test_remind_force_posts_on_a_bank_holiday(slack, run) -> None:
     result = run("--now", "2017-04-17T09:00", "--force")
     assert result.exit_code == 0, result.output
     assert "posting anyway (--force)" in result.output
-    assert slack.messages("C0DIGEST") and "2 reminder(s) posted" in result.output
+    assert slack.messages("C0BRIEF") and "2 reminder(s) posted" in result.output
 
 
 def test_remind_in_a_quiet_period(slack, run) -> None:
@@ -66,7 +66,7 @@ def test_remind_exit_status_names_the_destination_that_failed(slack, run) -> Non
     assert result.exit_code == 1
     assert "C0OTHER: FAILED: not_in_channel" in result.output
     assert "Not delivered to 1 destination(s): C0OTHER (not_in_channel)" in result.output
-    assert len(slack.messages("C0DIGEST")) == 1
+    assert len(slack.messages("C0BRIEF")) == 1
     slack.set_channel("C0OTHER", member=True)
     again = run("--now", "2017-04-24T09:30")  # a scheduler's next run retries it
     assert again.exit_code == 0 and len(slack.messages("C0OTHER")) == 1
@@ -84,7 +84,7 @@ def test_remind_waits_for_the_lock_then_gives_up_with_a_clear_message(slack, run
         result = run("--now", "2017-04-24T09:00", "--wait", "0.5")
     assert result.exit_code == 3
     assert "another reminders tick (process" in result.output and "--wait" in result.output
-    assert not slack.messages("C0DIGEST")
+    assert not slack.messages("C0BRIEF")
 
 
 def test_a_bad_timing_setting_is_a_clear_error(run, monkeypatch) -> None:
@@ -92,3 +92,11 @@ def test_a_bad_timing_setting_is_a_clear_error(run, monkeypatch) -> None:
     result = run("--now", "2017-04-24T09:00")
     assert result.exit_code == 1
     assert "REMINDER_RETRY_MINUTES='5,soon' is not a comma-separated list" in result.output
+
+
+def test_an_unreachable_ledger_database_is_a_clear_error(run, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/nowhere")
+    result = run("--now", "2017-04-24T09:00")
+    assert result.exit_code == 1
+    assert "cannot open the reminders ledger at postgresql+psycopg://postgres@127.0.0.1:1" \
+        in result.output and "Check DATABASE_URL" in result.output

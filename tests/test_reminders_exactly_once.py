@@ -31,7 +31,7 @@ from tests.reminders_harness import (
 )
 from tests.slack_emulator import SlackEmulator
 
-EXPECTED = {"tst-2016-rec-01|lead-7|2017-05-01|C0DIGEST", "tst-2016-rec-01|lead-7|2017-05-01|C0OTHER"}
+EXPECTED = {"tst-2016-rec-01|lead-7|2017-05-01|C0BRIEF", "tst-2016-rec-01|lead-7|2017-05-01|C0OTHER"}
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_two_ticks_started_together_twenty_times_post_each_reminder_once(
             database.empty()
             reset(slack)
             if latency:
-                slack.inject("chat.postMessage", channel="C0DIGEST", delay=latency,
+                slack.inject("chat.postMessage", channel="C0BRIEF", delay=latency,
                              times=None)  # stored, answered late
             first, second = together(a.tick, b.tick)
             assert not isinstance(first, BaseException), first
@@ -131,11 +131,11 @@ def test_a_post_slack_stored_but_answered_badly_is_sent_once(slack, database, tm
     in the same run, and the next run posts nothing."""
     settings = settings_for(slack, database, tmp_path, content)
     kb = load(content)
-    slack.inject("chat.postMessage", channel="C0DIGEST", **fault)
+    slack.inject("chat.postMessage", channel="C0BRIEF", **fault)
     code, out = remind(settings, kb)
     assert code == 0, out
     assert "the message is in the channel" in out
-    assert len(slack.messages("C0DIGEST")) == 1
+    assert len(slack.messages("C0BRIEF")) == 1
     time.sleep(FAST.settle_seconds)
     code, out = remind(settings, kb, "2017-04-24T10:00")
     assert code == 0 and "0 reminder(s) posted in 0 digest(s)" in out, out
@@ -150,17 +150,17 @@ def test_a_dropped_connection_to_one_destination(slack, database, tmp_path, cont
     slow = settings_for(slack, database, tmp_path, content,
                         dataclasses.replace(FAST, settle_seconds=60))
     kb = load(content)
-    slack.inject("chat.postMessage", channel="C0DIGEST", drop=True, times=None)
+    slack.inject("chat.postMessage", channel="C0BRIEF", drop=True, times=None)
     code, out = remind(slow, kb)
     assert code == 1
-    assert "OUTCOME UNKNOWN" in out and "Not delivered to 1 destination(s): C0DIGEST" in out
-    assert len(slack.messages("C0OTHER")) == 1 and not slack.messages("C0DIGEST")
+    assert "OUTCOME UNKNOWN" in out and "Not delivered to 1 destination(s): C0BRIEF" in out
+    assert len(slack.messages("C0OTHER")) == 1 and not slack.messages("C0BRIEF")
     [alert] = slack.messages("C0MAINT")
-    assert "C0DIGEST" in alert["text"] and "RemoteDisconnected" in alert["text"]
+    assert "C0BRIEF" in alert["text"] and "RemoteDisconnected" in alert["text"]
     # the connection is back; a run before the claim can have settled leaves it alone
     slack.reset_faults()
     code, out = remind(slow, kb, "2017-04-24T09:00:30")
-    assert code == 1 and not slack.messages("C0DIGEST"), out
+    assert code == 1 and not slack.messages("C0BRIEF"), out
     # a run after it (settle 0 stands for "a minute later"): not in the channel, posted once
     settled = settings_for(slack, database, tmp_path, content,
                            dataclasses.replace(FAST, settle_seconds=0))

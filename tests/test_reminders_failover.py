@@ -35,7 +35,7 @@ from tests.reminders_harness import (
 from tests.slack_emulator import SlackEmulator
 from tests.slack_harness import wait_until
 
-EXPECTED = {"tst-2016-rec-01|lead-7|2017-05-01|C0DIGEST", "tst-2016-rec-01|lead-7|2017-05-01|C0OTHER"}
+EXPECTED = {"tst-2016-rec-01|lead-7|2017-05-01|C0BRIEF", "tst-2016-rec-01|lead-7|2017-05-01|C0OTHER"}
 
 
 @pytest.fixture
@@ -64,15 +64,15 @@ def service_at(settings, content, start: str):
 @pytest.mark.parametrize("killed_post", ["stored", "still-being-stored"])
 def test_leader_killed_mid_tick_the_standby_finishes_within_a_minute(
         slack, database, tmp_path, content, killed_post) -> None:
-    """`remind` posts to C0DIGEST and is killed (-9) waiting for Slack's answer; a replica
+    """`remind` posts to C0BRIEF and is killed (-9) waiting for Slack's answer; a replica
     already waiting for the lock takes over, settles the killed post from the channel (after
     the settle time when Slack was still storing it) and posts the rest: each reminder once."""
     Ledger(database.url).create()
     timing = dataclasses.replace(FAST, settle_seconds=6)
     if killed_post == "stored":
-        slack.inject("chat.postMessage", channel="C0DIGEST", delay=60)  # stored, no answer
+        slack.inject("chat.postMessage", channel="C0BRIEF", delay=60)  # stored, no answer
     else:
-        slack.inject("chat.postMessage", channel="C0DIGEST", store_after=4)  # lands later
+        slack.inject("chat.postMessage", channel="C0BRIEF", store_after=4)  # lands later
     leader = start_cli(["remind", "--now", MONDAY],
                        cli_env(slack, database.url, tmp_path, content, timing))
     try:
@@ -89,7 +89,7 @@ def test_leader_killed_mid_tick_the_standby_finishes_within_a_minute(
         leader.wait(timeout=10)
         killed = time.monotonic()
         wait_until(lambda: len(slack.messages("C0OTHER")) == 1 and len(
-            slack.messages("C0DIGEST")) == 1 and not standby.ledger.rows("pending"), timeout=60)
+            slack.messages("C0BRIEF")) == 1 and not standby.ledger.rows("pending"), timeout=60)
         assert time.monotonic() - killed < 60
         time.sleep(0.5)  # nothing more goes out
         assert_each_once(slack, EXPECTED)
@@ -109,14 +109,14 @@ def test_429_storm_at_nine_is_delivered_later_that_morning(slack, database, tmp_
     """Rate limited past the client's own retries: the digest is retried on the backoff the
     same morning, each attempt logged, and goes out once."""
     caplog.set_level(logging.INFO)
-    slack.inject("chat.postMessage", channel="C0DIGEST", status=429, retry_after=0, times=8)
+    slack.inject("chat.postMessage", channel="C0BRIEF", status=429, retry_after=0, times=8)
     service = service_at(settings_for(slack, database, tmp_path, content), content, MONDAY)
     try:
         first = service.tick(service.now())
-        assert first.unsettled and not slack.messages("C0DIGEST")
+        assert first.unsettled and not slack.messages("C0BRIEF")
         assert len(slack.messages("C0OTHER")) == 1  # the other destination went at once
-        assert "C0DIGEST: HTTP 429" in slack.messages("C0MAINT")[0]["text"]
-        wait_until(lambda: slack.messages("C0DIGEST"), timeout=60)
+        assert "C0BRIEF: HTTP 429" in slack.messages("C0MAINT")[0]["text"]
+        wait_until(lambda: slack.messages("C0BRIEF"), timeout=60)
         wait_until(lambda: service.last_result and not service.last_result.unsettled)
         assert service.next_retry is None
         delivered = service.last_result
@@ -132,7 +132,7 @@ def test_429_storm_at_nine_is_delivered_later_that_morning(slack, database, tmp_
 def test_no_retry_after_working_hours(slack, database, tmp_path, content) -> None:
     """At 16:58 the next retry (5 minutes) would fall after `retries_until` (17:00): none is
     scheduled, and the maintainers are told the next working day's digest carries it."""
-    slack.set_channel("C0DIGEST", member=False)
+    slack.set_channel("C0BRIEF", member=False)
     settings = settings_for(slack, database, tmp_path, content,
                             dataclasses.replace(FAST, retry_minutes=(5, 15, 60)))
     service = service_at(settings, content, "2017-04-24T16:58")
@@ -149,26 +149,26 @@ def test_no_retry_after_working_hours(slack, database, tmp_path, content) -> Non
 def test_a_failed_milestone_is_folded_visibly_into_the_next(tmp_path, slack, mini_kb) -> None:
     """The 14-day reminder fails all Tuesday; by the next tick the 7-day one has come: one line
     that says it also stands for the 14-day reminder, and both are recorded as sent."""
-    policy = Policy(default_channel="C0DIGEST", pcc_response_days=0)
+    policy = Policy(default_channel="C0BRIEF", pcc_response_days=0)
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite3'}").create()
     sender = Sender(make_client("xoxb-test", slack.base_url), ledger, mini_kb)
-    slack.set_channel("C0DIGEST", member=False)
+    slack.set_channel("C0BRIEF", member=False)
     tuesday = run_tick(mini_kb, policy, ledger, sender, at("2017-04-18T09:00", policy.tz))
     assert tuesday.outcomes[0].failed
-    slack.set_channel("C0DIGEST", member=True)
+    slack.set_channel("C0BRIEF", member=True)
     monday = run_tick(mini_kb, policy, ledger, sender, at("2017-04-24T09:00", policy.tz))
-    [message] = slack.messages("C0DIGEST")
+    [message] = slack.messages("C0BRIEF")
     text = str(message["blocks"])
     assert "also due: the reminder 14 days before (not delivered then)" in text
     assert sorted(message["metadata"]["event_payload"]["keys"]) == [
-        "tst-2016-rec-01|lead-14|2017-05-01|C0DIGEST", "tst-2016-rec-01|lead-7|2017-05-01|C0DIGEST"]
+        "tst-2016-rec-01|lead-14|2017-05-01|C0BRIEF", "tst-2016-rec-01|lead-7|2017-05-01|C0BRIEF"]
     assert monday.sent == 2 and {r.state for r in ledger.rows()} == {"sent"}
 
 
 def test_a_tick_missed_beyond_the_grace_period_runs_once_on_wake() -> None:
     """The process slept through 09:00 by more than the grace period: APScheduler reports the
     run missed; the clock alerts and runs the tick once, as soon as it wakes."""
-    policy = Policy(default_channel="C0DIGEST")
+    policy = Policy(default_channel="C0BRIEF")
     ticks: list[dt.datetime] = []
     alerts: list[str] = []
     woke = at("2017-04-24T11:00", policy.tz)
@@ -184,3 +184,23 @@ def test_a_tick_missed_beyond_the_grace_period_runs_once_on_wake() -> None:
         assert any("missed its run" in a and "runs now, once" in a for a in alerts)
     finally:
         clock.stop()
+
+
+def test_serve_posts_reminders_with_a_client_that_never_retries_a_post_blindly(
+        slack, tmp_path, content) -> None:
+    """`serve` builds the scheduler without a client: the one it makes retries neither a 503
+    nor a dropped connection on chat.postMessage (the slash-command client does, for answers)."""
+    from tests.reminders_harness import Database
+
+    db = Database("sqlite", tmp_path)
+    service = ReminderService(settings_for(slack, db, tmp_path, content), LiveKnowledgeBase(content))
+    try:
+        slack.inject("chat.postMessage", channel="C0BRIEF", status=503)
+        slack.inject("chat.postMessage", channel="C0OTHER", drop=True)
+        result = service.tick(at(MONDAY, service.policy.tz))
+        posts = [c for c in slack.calls_to("chat.postMessage")
+                 if c.params["channel"] in ("C0BRIEF", "C0OTHER")]
+        assert len(posts) == 2  # one each, no retry
+        assert sorted(k.destination for k in result.pending) == ["C0BRIEF", "C0OTHER"]
+    finally:
+        service.stop()

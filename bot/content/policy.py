@@ -84,6 +84,12 @@ class Policy:
             self._holidays[day.year] = holidays.UK(subdiv="ENG", years=day.year)
         return day in self._holidays[day.year]
 
+    def bank_holiday_name(self, day: dt.date) -> str | None:
+        """The bank holiday's name (e.g. "Easter Monday"), or None on any other day."""
+        if not self.is_bank_holiday(day):
+            return None
+        return str(self._holidays[day.year].get(day))
+
     def is_quiet(self, day: dt.date) -> bool:
         return any(q.start <= day <= q.end for q in self.quiet_periods)
 

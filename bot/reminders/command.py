@@ -9,6 +9,7 @@ destination was not (each named), 3 when another tick held the lock for longer t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -41,9 +42,9 @@ def why_not_working(policy: Policy, day: dt.date) -> str | None:
     if quiet is not None:
         return (f"in the quiet period {quiet.start} to {quiet.end}"
                 + (f" ({quiet.note})" if quiet.note else ""))
-    if policy.is_bank_holiday(day):
-        name = policy._holidays[day.year].get(day)
-        return f"a bank holiday ({name})" if name else "a bank holiday"
+    name = policy.bank_holiday_name(day)
+    if name is not None:
+        return f"a bank holiday ({name})"
     if not policy.is_working_day(day):
         return f"a {day:%A}, not one of the policy's digest days"
     return None
@@ -87,7 +88,7 @@ def run_remind(settings: Settings, kb: KnowledgeBase, now_text: str | None, dry_
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     timing = settings.reminders
     if wait is not None:
-        timing = type(timing)(**{**timing.__dict__, "lock_wait_seconds": wait})
+        timing = dataclasses.replace(timing, lock_wait_seconds=wait)
     ledger = Ledger(settings.db_url).create()
     lock = TickLock(ledger.engine, lease_seconds=timing.lease_seconds,
                     retry_seconds=timing.lock_retry_seconds)

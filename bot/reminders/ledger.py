@@ -195,9 +195,18 @@ class Ledger:
 
     def create(self) -> Ledger:
         """Create or upgrade the tables (bot/reminders/migrate.py: safe to run concurrently)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from bot.errors import BotError
         from bot.reminders.migrate import upgrade
 
-        upgrade(self.engine)
+        try:
+            upgrade(self.engine)
+        except SQLAlchemyError as exc:
+            where = self.engine.url.render_as_string(hide_password=True)
+            raise BotError(f"cannot open the reminders ledger at {where}: "
+                           f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}. Check "
+                           "DATABASE_URL (or DATA_DIR) and that the database is running.") from None
         return self
 
     # --- reading --------------------------------------------------------------------------

@@ -106,6 +106,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     from alembic import command
 
     if check(engine) == head():
+        log.info("reminders ledger schema at revision %s (the newest)", head())
         return head(), head()  # the usual start: nothing to do, no lock to wait for
     with _exclusive(engine) as conn:
         before = current(conn)

@@ -87,12 +87,16 @@ class ReminderService:
             log.error("reminders tick %s: %s", now.isoformat(), exc)
             self._alert(f"Reminders tick {now:%Y-%m-%d %H:%M}: {exc}.")
             result = TickResult(now.astimezone(policy.tz).date(), "busy")
+        except Exception as exc:  # noqa: BLE001 - e.g. the database is away: retry, not die
+            log.exception("reminders tick %s failed", now.isoformat())
+            self._alert(f"Reminders tick {now:%Y-%m-%d %H:%M} failed: {exc!r}.")
+            result = TickResult(now.astimezone(policy.tz).date(), "error")
         else:
             log.info("reminders tick %s%s: %s, %d reminder(s) sent, %d not delivered yet",
                      now.isoformat(), f" (retry {attempt})" if attempt else "", result.status,
                      result.sent, len(result.unsettled))
         self.last_result = result
-        if result.unsettled or result.status in ("busy", "lock-lost"):
+        if result.unsettled or result.status in ("busy", "lock-lost", "error"):
             self._retry_later(now, attempt, policy)
         else:
             self.next_retry = None
@@ -104,7 +108,10 @@ class ReminderService:
             self._give_up(now, f"after {attempt} same-day retries")
             return
         delay = backoff[attempt] * 60
-        pending = self.ledger.rows("pending")
+        try:
+            pending = self.ledger.rows("pending")
+        except Exception:  # noqa: BLE001 - the database is away: the backoff as it is
+            pending = []
         if pending:  # look for an unknown outcome as soon as it can have landed
             newest = max(r.created_at for r in pending)
             settled_in = (newest - utcnow()).total_seconds() + self.timing.settle_seconds

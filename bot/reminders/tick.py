@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class TickResult:
     day: dt.date
-    status: str  # ran | not-working-day | lock-lost
+    status: str  # ran | not-working-day | lock-lost (service: busy | error)
     posts: list[Post] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     settled: Settled = field(default_factory=Settled)  # pending claims found at the start
