@@ -16,15 +16,22 @@ It prints:
 - the year's totals: ticks, digests, reminders delivered, and how many were doubled, checked
   from what the emulator received (each claim's token in exactly one message, no key shown
   twice, every ledger row's message present);
+- the same-day retries: on every `--fault-every`-th working day one destination's post
+  misbehaves (in turn: a 429 storm outlasting the client's own retries, stored then answered
+  500, dropped before Slack stored it, stored then dropped); the day is then retried as `serve`
+  retries it (09:05, 09:20, 10:20), and the figures say how many retries ran, what they
+  delivered, how many unknown outcomes were found already posted or posted again, and what was
+  left undelivered at the end of the day (none, or it is a bug);
 - the year's wall time against a floor measured in the same run: the same number of bare
   chat.postMessage calls through the same WebClient and emulator, plus inserting the same
-  ledger rows in one transaction.
+  ledger rows in one transaction. Every tick takes the reminders lock, as `serve`'s do.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import statistics
 import sys
 import tempfile
@@ -41,13 +48,25 @@ from sqlalchemy import create_engine, insert, update  # noqa: E402
 from bot.ask.milestones import candidates, due_posts  # noqa: E402
 from bot.content import loader  # noqa: E402
 from bot.content.policy import Policy, Route  # noqa: E402
-from bot.reminders.ledger import Ledger, metadata, reminders, sqlalchemy_url  # noqa: E402
+from bot.reminders.leader import TickLock  # noqa: E402
+from bot.reminders.ledger import Ledger, reminders, sqlalchemy_url  # noqa: E402
+from bot.reminders.migrate import drop  # noqa: E402
 from bot.reminders.sender import Sender, make_client  # noqa: E402
-from bot.reminders.tick import run_tick  # noqa: E402
+from bot.reminders.tick import TickResult, run_tick  # noqa: E402
+from bot.settings import ReminderTiming  # noqa: E402
 from tests.slack_emulator import SlackEmulator  # noqa: E402
 
 POLICY = Policy(default_channel="C0DIGEST", direct_messages=True, routes=(
     Route("C0PROTECT", area="vulnerability"), Route("C0OPCC", kind="pcc_response")))
+# settle 0: simulated minutes pass between a tick and its retries, not real ones
+TIMING = ReminderTiming(settle_seconds=0, lock_wait_seconds=5)
+RETRIES = (dt.timedelta(minutes=5), dt.timedelta(minutes=20), dt.timedelta(minutes=80))
+FAULTS = {  # kind -> SlackEmulator.inject arguments, for one destination's posts that day
+    "429 storm": dict(status=429, retry_after=0, times=8),  # 2 ticks of 4 tries each
+    "stored then 500": dict(store=True, status=500),
+    "dropped before storing": dict(drop=True),
+    "stored then dropped": dict(store=True, drop=True),
+}
 
 
 def tick_compute(kb, policy: Policy, ledger: Ledger, now: dt.datetime, repeat: int = 5) -> float:
@@ -95,7 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--database-url", help="the ledger's database (default: a SQLite file); "
                     "its reminder tables are dropped first")
+    ap.add_argument("--fault-every", type=int, default=9,
+                    help="inject a fault on every Nth working day (0: none)")
     a = ap.parse_args(argv)
+    logging.getLogger("bot").setLevel(logging.CRITICAL)  # the faults are on purpose: no noise
     with tempfile.TemporaryDirectory(prefix="bench-reminders-") as tmp:
         return run(a, Path(tmp))
 
@@ -108,7 +130,7 @@ def run(a: argparse.Namespace, tmp: Path) -> int:
     policy = POLICY
     if a.database_url:
         engine = create_engine(sqlalchemy_url(a.database_url))
-        metadata.drop_all(engine)
+        drop(engine)
         ledger = Ledger(engine).create()
     else:
         ledger = Ledger(f"sqlite:///{tmp / 'ledger.sqlite3'}").create()
@@ -122,21 +144,33 @@ def run(a: argparse.Namespace, tmp: Path) -> int:
     per_dest: list[int] = []
     tick_times: list[float] = []
     ticks = 0
+    retry = Counter()  # figures of the same-day retries
+    kinds = list(FAULTS)
     with SlackEmulator() as slack:
         for channel in ("C0DIGEST", "C0PROTECT", "C0OPCC"):
             slack.set_channel(channel)
         sender = Sender(make_client("xoxb-bench", slack.base_url), ledger, kb)
+        lock = TickLock(ledger.engine)
         t_year = time.perf_counter()
         for n in range(a.days):
+            day = start + dt.timedelta(days=n)
+            fault = None
+            if a.fault_every and policy.is_working_day(day) and ticks % a.fault_every == 0:
+                fault = kinds[(ticks // a.fault_every) % len(kinds)]
+                slack.inject("chat.postMessage", channel="C0DIGEST", **FAULTS[fault])
             before = len(slack.calls)
             t0 = time.perf_counter()
-            r = run_tick(kb, policy, ledger, sender, at(start + dt.timedelta(days=n)))
+            r = run_tick(kb, policy, ledger, sender, at(day), lock=lock, timing=TIMING)
             tick_times.append(time.perf_counter() - t0)
             ticks += r.status == "ran"
             counts = Counter(filter(None, map(destination_of, slack.calls[before:])))
             # a DM's calls are counted under the user: conversations.open names the user,
             # chat.postMessage the DM channel it returned
             per_dest.extend(counts.values())
+            if fault is not None:
+                retry_day(kb, policy, ledger, sender, lock, at(day), r, fault, retry)
+                retry["seconds"] += time.perf_counter() - t0  # the 09:00 tick and its retries
+                slack.reset_faults()
         year = time.perf_counter() - t_year
         last_day = at(start + dt.timedelta(days=a.days - 1))
         last_tick = tick_compute(kb, policy, ledger, last_day)  # warm: as the running bot
@@ -145,10 +179,10 @@ def run(a: argparse.Namespace, tmp: Path) -> int:
         empty = Ledger(f"sqlite:///{tmp / 'empty.sqlite3'}").create()
         last_tick_empty = tick_compute(kb, policy, empty, last_day)
 
-        posted = [c for c in slack.calls_to("chat.postMessage") if c.status == 200]
         sent_rows = ledger.rows("sent")
-        messages = {(c.response["channel"], c.response["ts"]): c.response["message"]
-                    for c in posted if c.response.get("ok")}
+        # what Slack stored (a post answered 500 or dropped may be there too)
+        messages = {(channel, m["ts"]): m for channel, stored in slack.all_messages().items()
+                    for m in stored if m.get("metadata")}
         digests = Counter(m["metadata"]["event_payload"]["digest"] for m in messages.values())
         shown = Counter(k for m in messages.values()
                         for k in m["metadata"]["event_payload"]["keys"])
@@ -185,17 +219,49 @@ def run(a: argparse.Namespace, tmp: Path) -> int:
         ("largest digest (reminders in one message)", f"{max(per_message.values(), default=0):,}"),
         ("API calls per destination per tick: max / mean",
          f"{max(per_dest, default=0)} / {statistics.fmean(per_dest) if per_dest else 0:.2f}"),
+        ("faults injected (one destination's posts on a day)",
+         ", ".join(f"{retry['fault ' + k]} {k}" for k in kinds)),
+        ("  ...that hit a post", f"{retry['hit']}"),
+        ("same-day retry ticks run", f"{retry['retries']}"),
+        ("  reminders delivered by a retry", f"{retry['delivered']}"),
+        ("  unknown outcomes found already posted", f"{retry['confirmed']}"),
+        ("  unknown outcomes not in the channel, posted again", f"{retry['released']}"),
+        ("  reminders undelivered at the end of the day", f"{retry['undelivered']}"),
+        ("  wall time of fault days' ticks and retries (with 429 waits)",
+         f"{retry['seconds']:.1f} s"),
         ("reminders doubled (digests or keys in two messages)", f"{doubled}"),
         ("ledger rows whose message is missing", f"{missing}"),
         ("slowest tick (compute + post)", f"{max(tick_times) * 1000:.0f} ms"),
         (f"{a.days} days of daily ticks: wall time", f"{year:.1f} s"),
         ("floor: per digest, commit rows + bare post + commit", f"{floor:.1f} s"),
         ("year / floor", f"{year / floor:.2f}x"),
+        ("  the same without the fault days' ticks and retries",
+         f"{(year - retry['seconds']) / floor:.2f}x"),
     ]
     width = max(len(k) for k, _ in table)
     for k, v in table:
         print(f"{k:<{width}}  {v}")
-    return 1 if doubled or missing else 0
+    return 1 if doubled or missing or retry["undelivered"] else 0
+
+
+def retry_day(kb, policy: Policy, ledger: Ledger, sender: Sender, lock: TickLock,
+              nine: dt.datetime, first: TickResult, fault: str, retry: Counter) -> None:
+    """Retry the day as `serve` does, until nothing is left undelivered or the retries run out."""
+    retry["fault " + fault] += 1
+    hit = any(o.destination == "C0DIGEST" and not o.ok for o in first.outcomes)
+    retry["hit"] += hit
+    retry["confirmed"] += len(first.after.confirmed)
+    retry["released"] += len(first.after.released)
+    result = first
+    for delay in RETRIES:
+        if not result.unsettled:
+            break
+        result = run_tick(kb, policy, ledger, sender, nine + delay, lock=lock, timing=TIMING)
+        retry["retries"] += 1
+        retry["delivered"] += result.sent
+        retry["confirmed"] += len(result.settled.confirmed) + len(result.after.confirmed)
+        retry["released"] += len(result.settled.released) + len(result.after.released)
+    retry["undelivered"] += len(result.unsettled)
 
 
 if __name__ == "__main__":

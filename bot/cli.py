@@ -61,7 +61,10 @@ def load_kb(content_dir: Path) -> KnowledgeBase:
 @click.pass_context
 def cli(ctx: click.Context, content_dir: Path | None) -> None:
     """Inspection briefings: HMIC/HMICFRS reports as a knowledge base, in Slack and here."""
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        raise BotError(str(exc)) from None
     if content_dir is not None:
         settings = Settings(**{**settings.__dict__, "content_dir": content_dir})
     ctx.obj = settings
@@ -229,12 +232,64 @@ def serve(ctx: click.Context, use_http: bool, host: str, port: int, log_level: s
 @cli.command()
 @click.option("--now", "now_text", help="Tick as at this local time (ISO, e.g. 2017-04-24T09:00).")
 @click.option("--dry-run", is_flag=True, help="Print what would be posted; no Slack, no writes.")
+@click.option("--force", is_flag=True,
+              help="Post even on a non-working day or in a quiet period.")
+@click.option("--wait", type=float, default=None,
+              help="Seconds to wait for another tick holding the reminders lock "
+                   "(default $REMINDER_LOCK_WAIT_SECONDS or 600).")
 @click.pass_obj
-def remind(settings: Settings, now_text: str | None, dry_run: bool) -> None:
-    """Run one reminders tick: post (or, with --dry-run, print) the digests that are due."""
+def remind(settings: Settings, now_text: str | None, dry_run: bool, force: bool,
+           wait: float | None) -> None:
+    """Run one reminders tick: post (or, with --dry-run, print) the digests that are due.
+
+    Exit status 0: all delivered (or nothing due); 1: a destination was not; 3: another tick
+    held the lock for longer than --wait."""
     from bot.reminders.command import run_remind
 
-    run_remind(settings, load_kb(settings.content_dir), now_text, dry_run, click.echo)
+    sys.exit(run_remind(settings, load_kb(settings.content_dir), now_text, dry_run, click.echo,
+                        force=force, wait=wait))
+
+
+@cli.group()
+def db() -> None:
+    """The reminders ledger's database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(settings: Settings) -> None:
+    """Create the ledger, or upgrade it to this version's schema (safe to run concurrently)."""
+    from bot.reminders.ledger import Ledger
+    from bot.reminders.migrate import upgrade
+
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ledger = Ledger(settings.db_url)
+    before, after = upgrade(ledger.engine)
+    where = ledger.engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"The reminders ledger at {where} is up to date (revision {after}).")
+    else:
+        click.echo(f"Upgraded the reminders ledger at {where} from "
+                   f"{'nothing' if before is None else 'revision ' + before} to revision {after}.")
+
+
+@db.command("status")
+@click.pass_obj
+def db_status(settings: Settings) -> None:
+    """Print the ledger's schema revision and this version's newest."""
+    from bot.reminders.ledger import Ledger
+    from bot.reminders.migrate import check, head
+
+    if not settings.database_url and not settings.sqlite_path.exists():
+        click.echo(f"No reminders ledger yet at {settings.sqlite_path} (newest revision "
+                   f"{head()}); `inspection-bot db upgrade` creates it.")
+        return
+    ledger = Ledger(settings.db_url)
+    rev = check(ledger.engine)
+    state = "up to date" if rev == head() else "behind: run `inspection-bot db upgrade`"
+    click.echo(f"Reminders ledger revision: {rev or 'none (pre-migration or empty)'}; "
+               f"newest: {head()} ({state}).")
 
 
 def main() -> None:

@@ -253,7 +253,9 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
     live.start()
     from bot.reminders.service import ReminderService
 
-    reminders = ReminderService(settings, live, app.client).start()
+    # its own client: reminder posts are never retried blindly (bot/reminders/sender.py); its
+    # ledger is created or upgraded first, and a schema newer than this version stops serve
+    reminders = ReminderService(settings, live).start()
     try:
         if socket_mode:
             assert settings.slack_app_token is not None

@@ -28,6 +28,44 @@ def read_env_file(path: Path) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class ReminderTiming:
+    """How the reminders scheduler waits and retries (bot/reminders/lock.py, service.py). The
+    defaults suit production; tests shorten them."""
+
+    lease_seconds: float = 30.0  # a SQLite lease not renewed for this long is dead
+    lock_retry_seconds: float = 2.0  # a tick waiting for the lock tries again this often
+    lock_wait_seconds: float = 600.0  # ...and gives up (alerting) after this long
+    settle_seconds: float = 45.0  # a post may still land in Slack this long after it was sent
+    skew_seconds: float = 3600.0  # Slack's clock may differ from ours by up to this much
+    retry_minutes: tuple[float, ...] = (5.0, 15.0, 60.0)  # same-day retries of a failed digest
+    grace_seconds: float = 3600.0  # a tick later than this is reported missed (and run once)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> ReminderTiming:
+        def number(name: str, default: float) -> float:
+            value = env.get(name, "").strip()
+            try:
+                return float(value) if value else default
+            except ValueError:
+                raise ValueError(f"{name}={value!r} is not a number of seconds") from None
+
+        retries = env.get("REMINDER_RETRY_MINUTES", "").strip()
+        d = cls()
+        try:
+            minutes = (tuple(float(x) for x in retries.split(",") if x.strip()) if retries
+                       else d.retry_minutes)
+        except ValueError:
+            raise ValueError(f"REMINDER_RETRY_MINUTES={retries!r} is not a comma-separated "
+                             "list of minutes, such as 5,15,60") from None
+        return cls(lease_seconds=number("REMINDER_LEASE_SECONDS", d.lease_seconds),
+                   lock_retry_seconds=number("REMINDER_LOCK_RETRY_SECONDS", d.lock_retry_seconds),
+                   lock_wait_seconds=number("REMINDER_LOCK_WAIT_SECONDS", d.lock_wait_seconds),
+                   settle_seconds=number("REMINDER_SETTLE_SECONDS", d.settle_seconds),
+                   skew_seconds=number("REMINDER_SKEW_SECONDS", d.skew_seconds),
+                   retry_minutes=minutes, grace_seconds=d.grace_seconds)
+
+
+@dataclass(frozen=True)
 class Settings:
     content_dir: Path = Path("content")
     data_dir: Path = Path("data")
@@ -42,6 +80,7 @@ class Settings:
     maintainers_channel: str | None = None
     calendar_token: str | None = None
     templates_dir: Path | None = None  # maintainers' wording overrides (TEMPLATES_DIR)
+    reminders: ReminderTiming = field(default_factory=ReminderTiming)
 
     @property
     def db_url(self) -> str:
@@ -70,4 +109,5 @@ class Settings:
             maintainers_channel=env.get("MAINTAINERS_CHANNEL") or None,
             calendar_token=env.get("CALENDAR_TOKEN") or None,
             templates_dir=Path(env["TEMPLATES_DIR"]) if env.get("TEMPLATES_DIR") else None,
+            reminders=ReminderTiming.from_env(env),
         )

@@ -93,3 +93,14 @@ def bot(emulator, live_shipped):
 
     with running_bot(emulator, live_shipped, today=TODAY) as running:
         yield running
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """A reminders ledger database (tests/reminders_harness.py): a SQLite file, or
+    PostgreSQL at TEST_DATABASE_URL (skipped when unset), dropped afterwards."""
+    from tests.reminders_harness import Database
+
+    db = Database(request.param, tmp_path)
+    yield db
+    db.close()

@@ -52,6 +52,10 @@ class Fault:
     delay: float = 0.0
     times: int | None = 1
     body: Any = None
+    store: bool = False  # carry the request out, then answer `status` or drop
+    drop: bool = False  # close the connection without an answer
+    channel: str | None = None  # only requests for this channel
+    store_after: float = 0.0  # carry the request out this long after the connection is cut
 
 
 @dataclass
@@ -195,7 +199,8 @@ class SlackEmulator:
 
     def inject(self, method: str, *, status: int | None = None, retry_after: int = 1,
                error: str | None = None, delay: float = 0.0, times: int | None = 1,
-               body: Any = None) -> Fault:
+               body: Any = None, store: bool = False, drop: bool = False,
+               channel: str | None = None, store_after: float = 0.0) -> Fault:
         """Make the next ``times`` calls to ``method`` ("*" for any) misbehave.
 
         - ``status=429`` answers HTTP 429 with ``Retry-After: retry_after``; any other
@@ -204,16 +209,30 @@ class SlackEmulator:
         - ``delay=seconds`` alone carries the request out (a post is stored) and holds the
           answer: a timeout where Slack did the work but the caller never heard. With
           ``status``/``error`` the delay comes first and nothing is carried out.
+        - ``store=True`` with ``status`` (500, 503) or ``drop``: the request *is* carried out
+          (a message stored), then answered with that status or the connection closed: an
+          outcome the caller cannot know.
+        - ``drop=True`` alone closes the connection without an answer and does nothing.
+        - ``store_after=seconds``: the request is carried out that much later, then answered
+          (Slack still processing a post whose sender may die meanwhile); with ``drop`` the
+          connection is closed at once and the request carried out later all the same.
+        - ``channel`` limits the fault to requests naming that channel.
         - With none of these, the fault is a rate limit (429).
 
         Faults are consumed in the order injected; ``times=None`` means forever.
         """
-        if status is None and error is None and not delay:
+        if status is None and error is None and not delay and not drop:
             status = 429
-        fault = Fault(method, status, retry_after, error, delay, times, body)
+        fault = Fault(method, status, retry_after, error, delay, times, body, store, drop,
+                      channel, store_after)
         with self._lock:
             self._faults.append(fault)
         return fault
+
+    def reset_faults(self) -> None:
+        """Stop misbehaving: drop every injected fault not yet used up."""
+        with self._lock:
+            self._faults.clear()
 
     def new_response_url(self) -> str:
         with self._lock:
@@ -234,6 +253,11 @@ class SlackEmulator:
             if not self._lock.wait_for(lambda: len(answered()) >= count, timeout):
                 raise TimeoutError(f"{len(answered())} of {count} calls to {method}")
             return answered()
+
+    def all_messages(self) -> dict[str, list[dict[str, Any]]]:
+        """Every channel's stored messages (channel id -> messages, oldest first)."""
+        with self._lock:
+            return json.loads(json.dumps(self._messages))
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
         """Messages stored in ``channel``, oldest first, metadata included."""
@@ -256,9 +280,16 @@ class SlackEmulator:
         call = Call(method, split.path, headers, body, params)
         with self._lock:
             self.calls.append(call)
-            call.fault = fault = self._take_fault(method)
+            call.fault = fault = self._take_fault(method, params)
         extra: dict[str, str] = {}
-        if fault is not None and (fault.status is not None or fault.error is not None):
+        if fault is not None and fault.store_after and fault.drop:
+            threading.Thread(target=self._late, args=(fault, method, params, headers, split.path),
+                             daemon=True).start()
+            self._finish(call, None, "dropped")
+            req.drop()
+            return
+        if fault is not None and not fault.store and (fault.status is not None
+                                                      or fault.error is not None or fault.drop):
             self._stopping.wait(fault.delay)
             status, payload = fault.status or 200, fault.body
             if payload is None:
@@ -266,21 +297,44 @@ class SlackEmulator:
             if status == 429:
                 extra["Retry-After"] = str(fault.retry_after)
         else:
-            with self._lock:
-                try:
-                    status, payload = self._dispatch(method, params, headers, split.path)
-                except Exception as exc:  # an emulator bug: fail loudly, never hang the client
-                    status, payload = 500, {"ok": False, "error": f"emulator_error: {exc!r}"}
+            if fault is not None:
+                self._stopping.wait(fault.store_after)
+            status, payload = self._carry_out(method, params, headers, split.path)
             if fault is not None:
                 self._stopping.wait(fault.delay)
-        with self._lock:
-            call.status, call.response = status, payload
-            self._lock.notify_all()
+                if fault.store and fault.status is not None:
+                    status, payload = fault.status, {"ok": False,
+                                                     "error": _status_error(fault.status)}
+        if fault is not None and fault.drop:
+            self._finish(call, None, "dropped")
+            req.drop()
+            return
+        self._finish(call, status, payload)
         req.answer(status, payload, extra)
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _carry_out(self, method: str, params: dict[str, Any], headers: dict[str, str],
+                   path: str) -> tuple[int, Any]:
+        with self._lock:
+            try:
+                return self._dispatch(method, params, headers, path)
+            except Exception as exc:  # an emulator bug: fail loudly, never hang the client
+                return 500, {"ok": False, "error": f"emulator_error: {exc!r}"}
+
+    def _late(self, fault: Fault, method: str, params: dict[str, Any], headers: dict[str, str],
+              path: str) -> None:
+        if not self._stopping.wait(fault.store_after):
+            self._carry_out(method, params, headers, path)
+
+    def _finish(self, call: Call, status: int | None, payload: Any) -> None:
+        with self._lock:
+            call.status, call.response = status, payload
+            if status is None:
+                call.status = 0  # answered with a closed connection
+            self._lock.notify_all()
+
+    def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
         for fault in self._faults:
-            if fault.method in (method, "*"):
+            if fault.method in (method, "*") and fault.channel in (None, params.get("channel")):
                 if fault.times is not None:
                     fault.times -= 1
                     if fault.times <= 0:
@@ -525,6 +579,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (an injected delay outlasted its timeout)
+
+    def drop(self) -> None:
+        """Close the connection without a word: the client sees it dropped."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(2)  # socket.SHUT_RDWR
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: the transcript is in SlackEmulator.calls

@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, text
 
 from bot.content import loader
 from bot.content.policy import Policy
-from bot.reminders.ledger import Ledger, metadata, sqlalchemy_url
+from bot.reminders.ledger import Ledger, sqlalchemy_url
+from bot.reminders.migrate import drop
 from bot.reminders.sender import Sender, make_client
 from bot.reminders.tick import run_tick
 from tests.slack_emulator import SlackEmulator
@@ -49,9 +50,9 @@ def ledger(request, tmp_path):
     if not url:
         pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL for the ledger")
     engine = create_engine(sqlalchemy_url(url))
-    metadata.drop_all(engine)
+    drop(engine)
     yield Ledger(engine).create()
-    metadata.drop_all(engine)
+    drop(engine)
     engine.dispose()
 
 

@@ -53,6 +53,7 @@ class LedgerState:
     taken: frozenset[Key] = frozenset()  # sent or pending (failed rows are not taken)
     # (item, destination) -> deadline versions sent for it, oldest first
     versions: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    failed: frozenset[Key] = frozenset()  # deliveries that failed (retried, or folded in)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ class DueItem:
     days_left: int  # negative when overdue
     previous_date: dt.date | None  # the deadline was moved from this date
     late: bool  # the milestone's day passed while no tick ran (caught up)
+    # earlier milestones of the same deadline whose delivery failed: delivered with this one,
+    # named in its line ("also due: ..."), so a failure is never silently replaced
+    also: tuple[Key, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,12 +98,15 @@ class Post:
 
     @property
     def keys(self) -> list[Key]:
-        return [i.key for i in self.items] + [i.key for i in self.stale]
+        return [k for i in (*self.items, *self.stale) for k in (i.key, *i.also)]
 
     def only(self, keys: set[Key]) -> Post:
         """This post with only the reminders whose keys are in `keys` (the claim won)."""
-        return replace(self, items=tuple(i for i in self.items if i.key in keys),
-                       stale=tuple(i for i in self.stale if i.key in keys))
+        def mine(i: DueItem) -> DueItem:
+            return replace(i, also=tuple(k for k in i.also if k in keys))
+
+        return replace(self, items=tuple(mine(i) for i in self.items if i.key in keys),
+                       stale=tuple(mine(i) for i in self.stale if i.key in keys))
 
 
 def deadlined(kb: KnowledgeBase, policy: Policy) -> Iterator[Deadlined]:
@@ -190,15 +197,20 @@ def due_posts(kb: KnowledgeBase, policy: Policy, state: LedgerState, now: dt.dat
     since = policy.catch_up_start(today)
     by_dest: dict[str, list[DueItem]] = {}
     stale: dict[str, list[DueItem]] = {}
+    failed: dict[tuple[str, str, str], list[Key]] = {}
+    for k in sorted(state.failed):
+        failed.setdefault((k.item, k.version, k.destination), []).append(k)
     for c in candidates(kb, policy, now) if cands is None else cands:
         key, what = c.key, c.what
         if key in state.taken:
             continue
+        also = tuple(k for k in failed.get((key.item, key.version, key.destination), ())
+                     if k.milestone != key.milestone)
         older = [v for v in state.versions.get((what.item_id, key.destination), ())
                  if v != key.version]
         previous = dt.date.fromisoformat(older[-1]) if older else None
         due = DueItem(key, what, c.milestone_day, (what.date - today).days, previous,
-                      c.milestone_day < today)
+                      c.milestone_day < today, also)
         (stale if c.milestone_day < since else by_dest).setdefault(key.destination, []).append(due)
     counted = _past_last_nag(kb, policy, today, set(by_dest) | set(stale))
     return [Post(dest, today, _in_order(by_dest.get(dest, [])), _in_order(stale.get(dest, [])),

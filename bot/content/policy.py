@@ -66,6 +66,7 @@ class Policy:
     direct_messages: bool = False
     routes: tuple[Route, ...] = ()
     quiet_periods: tuple[Quiet, ...] = ()
+    retries_until: str = "17:00"  # same-day retries of a failed digest stop at this local time
     _holidays: dict = field(default_factory=dict, compare=False, repr=False)
     # channel id -> "file:line:col" of where the policy names it, for messages about it
     where: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -79,12 +80,24 @@ class Policy:
         h, m = self.time.split(":")
         return int(h), int(m)
 
+    @property
+    def retries_end(self) -> dt.time:
+        """The end of the working hours in which a failed digest is retried the same day."""
+        h, m = self.retries_until.split(":")
+        return dt.time(int(h), int(m))
+
     def is_bank_holiday(self, day: dt.date) -> bool:
         if self.bank_holidays == "none":
             return False
         if day.year not in self._holidays:
             self._holidays[day.year] = holidays.UK(subdiv="ENG", years=day.year)
         return day in self._holidays[day.year]
+
+    def bank_holiday_name(self, day: dt.date) -> str | None:
+        """The bank holiday's name (e.g. "Easter Monday"), or None on any other day."""
+        if not self.is_bank_holiday(day):
+            return None
+        return str(self._holidays[day.year].get(day))
 
     def is_quiet(self, day: dt.date) -> bool:
         return any(q.start <= day <= q.end for q in self.quiet_periods)
@@ -138,7 +151,7 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
     for key in ("default_channel", "timezone", "time", "bank_holidays", "on_the_day",
                 "overdue_every_days", "overdue_nags", "catch_up_days", "pcc_response_days",
                 "direct_messages",
-                "stale_after_days"):
+                "stale_after_days", "retries_until"):
         if key in d:
             kw[key] = d[key]
     where: dict[str, str] = {}

@@ -234,6 +234,9 @@ POLICY = Record("policy", [
     Field("direct_messages", Bool(), "also message owners who have a slack_user (default false)"),
     Field("routes", ListOf(ROUTE), "routing by area, owner or kind; every matching route gets it"),
     Field("quiet_periods", ListOf(QUIET), "date ranges with no reminders"),
+    Field("retries_until", Text(pattern=TIME_RE,
+                                pattern_doc="write a quoted 24-hour time such as \"17:00\""),
+          "a digest that failed is retried the same day until this time (default \"17:00\")"),
 ], doc="when and where the bot posts deadline reminders")
 
 FILE = Record("content file", [

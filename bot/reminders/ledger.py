@@ -12,6 +12,8 @@ Every operation on a digest is one transaction, whatever its size: a year of dai
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -35,7 +37,6 @@ from sqlalchemy import (
     event,
     func,
     insert,
-    inspect,
     literal,
     select,
     text,
@@ -62,6 +63,7 @@ reminders = Table(
     Column("ts", String(40)),
     Column("error", Text),
     Column("attempts", Integer, nullable=False, default=1),
+    Column("owner", String(80)),  # the tick (lock holder) that made the claim
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("item", "milestone", "version", "destination", name="uq_reminder_key"),
@@ -71,6 +73,9 @@ reminders = Table(
 # planners from using it for state = 'sent' (nearly every row).
 _pending = reminders.c.state == "pending"
 Index("ix_reminder_pending", reminders.c.state, sqlite_where=_pending, postgresql_where=_pending)
+# Failed rows are read on every tick too (a failed milestone is folded into the next).
+_failed = reminders.c.state == "failed"
+Index("ix_reminder_failed", reminders.c.state, sqlite_where=_failed, postgresql_where=_failed)
 
 lease = Table(
     "reminder_lease", metadata,
@@ -107,7 +112,17 @@ def sqlite_wal(engine: Engine) -> Engine:
         @event.listens_for(engine, "connect")
         def _wal(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA journal_mode")
+            # WAL is a property of the file, set once; two processes opening a new file at
+            # once may both try, and SQLite then answers "locked" at once, without waiting
+            for _ in range(100):
+                if cursor.fetchone()[0].lower() == "wal":
+                    break
+                try:
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.OperationalError:
+                    time.sleep(0.05)
+                    cursor.execute("PRAGMA journal_mode")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
     return engine
@@ -153,6 +168,7 @@ class Row:
     error: str | None
     created_at: dt.datetime
     digest: str | None = None
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,7 +182,11 @@ class Claim:
 class Ledger:
     def __init__(self, engine: Engine | str):
         if isinstance(engine, str):
-            engine = sqlite_wal(create_engine(sqlalchemy_url(engine)))
+            url = sqlalchemy_url(engine)
+            # several processes share a SQLite ledger (a cron `remind` beside `serve`): wait
+            # for another's write rather than fail with "database is locked"
+            args = {"timeout": 30} if url.startswith("sqlite") else {}
+            engine = sqlite_wal(create_engine(url, connect_args=args))
         if engine.dialect.name not in ("sqlite", "postgresql"):
             raise ValueError(f"the reminders ledger runs on SQLite or PostgreSQL, not "
                              f"{engine.dialect.name} (check DATABASE_URL)")
@@ -174,11 +194,19 @@ class Ledger:
         self._sent: set[Key] = set()  # keys seen sent by the last state(keys)
 
     def create(self) -> Ledger:
-        metadata.create_all(self.engine)
-        columns = {c["name"] for c in inspect(self.engine).get_columns("reminder_ledger")}
-        if "digest" not in columns:  # a ledger made before digests had tokens (0.1 drafts)
-            with self.engine.begin() as c:
-                c.execute(text("ALTER TABLE reminder_ledger ADD COLUMN digest VARCHAR(32)"))
+        """Create or upgrade the tables (bot/reminders/migrate.py: safe to run concurrently)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from bot.errors import BotError
+        from bot.reminders.migrate import upgrade
+
+        try:
+            upgrade(self.engine)
+        except SQLAlchemyError as exc:
+            where = self.engine.url.render_as_string(hide_password=True)
+            raise BotError(f"cannot open the reminders ledger at {where}: "
+                           f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}. Check "
+                           "DATABASE_URL (or DATA_DIR) and that the database is running.") from None
         return self
 
     # --- reading --------------------------------------------------------------------------
@@ -187,8 +215,14 @@ class Ledger:
         if state:
             q = q.where(reminders.c.state == state)
         with self.engine.connect() as c:
-            return [Row(_key(r), r.state, r.channel, r.ts, r.error, r.created_at, r.digest)
-                    for r in c.execute(q)]
+            return [Row(_key(r), r.state, r.channel, r.ts, r.error, _aware(r.created_at),
+                        r.digest, r.owner) for r in c.execute(q)]
+
+    def failed(self) -> frozenset[Key]:
+        """Every key whose delivery failed (few: they are retried, or folded into the next
+        milestone, and then sent)."""
+        with self.engine.connect() as c:
+            return frozenset(_key(r) for r in c.execute(select(*KEY_COLUMNS).where(_failed)))
 
     def state(self, keys: Iterable[Key] | None = None) -> LedgerState:
         """What due_posts needs: the keys taken (sent or pending) and the deadline versions
@@ -201,7 +235,9 @@ class Ledger:
                 taken_rows = c.execute(select(*KEY_COLUMNS).where(reminders.c.state != "failed"))
                 taken = frozenset(_key(r) for r in taken_rows)
                 sent = c.execute(self._versions_query()).all()
-            return LedgerState(taken, _versions(sent))
+                failed = frozenset(_key(r) for r in c.execute(select(*KEY_COLUMNS)
+                                                              .where(_failed)))
+            return LedgerState(taken, _versions(sent), failed)
         keys = list(dict.fromkeys(keys))  # unique, in order (sorting Keys costs more)
         known = self._sent & set(keys)
         unknown = [k for k in keys if k not in known]
@@ -215,10 +251,11 @@ class Ledger:
             pairs = select(wanted.c.item, wanted.c.destination)  # an IN, not a join: see above
             sent = c.execute(self._versions_query().where(
                 tuple_(reminders.c.item, reminders.c.destination).in_(pairs))).all()
+            failed = frozenset(_key(r) for r in c.execute(select(*KEY_COLUMNS).where(_failed)))
         # A sent row never changes again, so it need not be read again; keep only what this
         # tick asked about (older milestones are never asked about again).
         self._sent = known | {_key(r) for r in rows if r.state == "sent"}
-        return LedgerState(frozenset(taken_now), _versions(sent))
+        return LedgerState(frozenset(taken_now), _versions(sent), failed)
 
     @staticmethod
     def _versions_query():
@@ -228,14 +265,15 @@ class Ledger:
                 .group_by(reminders.c.item, reminders.c.destination, reminders.c.version))
 
     # --- claim, confirm, fail, release ----------------------------------------------------
-    def claim(self, keys: Sequence[Key], channel: str) -> Claim:
+    def claim(self, keys: Sequence[Key], channel: str, owner: str | None = None) -> Claim:
         """Claim the keys for one message (insert pending, or take back failed ones), in one
-        transaction; return the token and the keys won, in the order given."""
+        transaction; return the token and the keys won, in the order given. `owner` names
+        the tick (its lock holder) that will post it."""
         token, now = uuid.uuid4().hex, utcnow()
         if not keys:
             return Claim(token, [])
         values = dict(state="pending", channel=channel, digest=token, created_at=now,
-                      updated_at=now)
+                      updated_at=now, owner=owner)
         with self.engine.begin() as c:
             _fill_wanted(c, keys)
             upsert = sqlite.insert if self.engine.dialect.name == "sqlite" else postgresql.insert
@@ -261,12 +299,23 @@ class Ledger:
         self._by_digest(digest, state="sent", channel=channel, ts=ts, error=None)
 
     def fail(self, digest: str | None, error: str) -> None:
+        """The message is known not to be in Slack (refused, rate limited, never sent)."""
         self._by_digest(digest, state="failed", error=error)
+
+    def unknown(self, digest: str | None, error: str) -> None:
+        """The post's outcome is unknown (5xx, dropped, timed out): the claim stays pending,
+        for reconcile to settle from the channel before anything is posted again."""
+        self._by_digest(digest, error=f"outcome unknown: {error}")
 
     def release(self, digest: str | None) -> None:
         """Forget a claim whose message never arrived, so the next tick posts it again."""
         with self.engine.begin() as c:
             c.execute(delete(reminders).where(_of(digest), reminders.c.state == "pending"))
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; the ledger writes UTC."""
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _of(digest: str | None):

@@ -1,15 +1,22 @@
-"""Delivery: render a Post, claim its keys, post it, confirm; settle claims left by a crash.
+"""Delivery: render a Post, claim its keys, post it, confirm.
 
-slack_sdk retries 429 (honouring Retry-After) and 500/503 itself. A channel the bot cannot post
-to (channel_not_found, not_in_channel, is_archived) marks the keys failed, logs a clear line and
-alerts the maintainers' channel; the next tick tries again. A post whose outcome is unknown (a
-timeout) stays pending and is reconciled from conversations.history on the next tick.
+What a failed post means decides what happens next:
+- known not posted (HTTP 200 `ok: false` such as not_in_channel, 429 after its retries, a
+  refused connection, an error before the request went out): the keys are marked failed and
+  retried (the same day on a backoff, or folded into the next milestone);
+- outcome unknown (5xx, a dropped connection, a timeout once the request was sent): Slack may
+  have stored the message, so it is never posted again blindly: the claim stays pending and
+  reconcile.py settles it from the channel's history first.
+The reminders client therefore retries only 429 (Slack stored nothing; Retry-After honoured)
+and, for reads, 5xx and dropped connections; never a chat.postMessage whose outcome is
+unknown. Answers to slash commands use their own client (bot/slack/app.py) and retry policy.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
+import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -17,7 +24,12 @@ from typing import Any
 import jinja2
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
 
 from bot.ask import rag
 from bot.ask.milestones import Key, Post, is_user
@@ -34,10 +46,30 @@ CHANNEL_FAULTS = ("channel_not_found", "not_in_channel", "is_archived")
 PAGE_LINES_MAX = 200  # no Slack message shows more reminder lines than this
 
 
+POST_TIMEOUT = 30  # seconds; settle_seconds (settings) must be longer
+
+
+class ReadsOnly(RetryHandler):
+    """Wraps a retry handler so that it never retries a post (whose outcome it cannot know)."""
+
+    def __init__(self, inner: RetryHandler):
+        super().__init__(inner.max_retry_count, inner.interval_calculator)
+        self.inner = inner
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        if request.url.rstrip("/").endswith("/chat.postMessage"):
+            return False
+        return self.inner._can_retry(state=state, request=request, response=response,
+                                     error=error)
+
+
 def make_client(token: str, base_url: str, retries: int = 3) -> WebClient:
-    return WebClient(token=token, base_url=base_url, retry_handlers=[
+    """The WebClient that posts reminders: 429 retried as Retry-After says; 5xx and dropped
+    connections retried for reads only."""
+    return WebClient(token=token, base_url=base_url, timeout=POST_TIMEOUT, retry_handlers=[
         RateLimitErrorRetryHandler(max_retry_count=retries),
-        ServerErrorRetryHandler(max_retry_count=retries)])
+        ReadsOnly(ServerErrorRetryHandler(max_retry_count=2)),
+        ReadsOnly(ConnectionErrorRetryHandler(max_retry_count=2))])
 
 
 def render_post(kb: KnowledgeBase, post: Post, env=None) -> tuple[Rendered, int]:
@@ -79,11 +111,15 @@ def render(kb: KnowledgeBase, post: Post, env=None, digest: str = "") -> dict[st
     lines shown."""
     rendered, shown = render_post(kb, post, env)
     payload = to_message(rendered, response_type="in_channel", share_button=False)
-    keys = [str(i.key) for i in post.items[:shown]]
+    keys = [str(k) for i in post.items[:shown] for k in (i.key, *i.also)]
     return {"text": payload["text"], "blocks": payload["blocks"],
             "metadata": {"event_type": EVENT_TYPE,
                          "event_payload": {"digest": digest, "keys": keys,
                                            "more": len(post.items) - shown}}}
+
+
+class LockLost(Exception):
+    """The tick no longer holds the reminders lock: it must not post again."""
 
 
 @dataclass
@@ -91,10 +127,30 @@ class Outcome:
     destination: str
     sent: list[Key] = field(default_factory=list)
     counted: list[Key] = field(default_factory=list)  # older than the catch-up: one line
-    failed: list[Key] = field(default_factory=list)
+    failed: list[Key] = field(default_factory=list)  # known not posted: retried
+    unknown: list[Key] = field(default_factory=list)  # maybe posted: settled from the channel
     skipped: list[Key] = field(default_factory=list)  # claimed elsewhere already
     ts: str | None = None
     error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failed or self.unknown or self.error)
+
+
+def not_sent(exc: BaseException) -> bool:
+    """Errors raised before the request reached Slack: nothing can have been stored."""
+    reason = getattr(exc, "reason", None)
+    return isinstance(exc, ConnectionRefusedError | socket.gaierror) or isinstance(
+        reason, ConnectionRefusedError | socket.gaierror)
+
+
+def error_text(exc: BaseException) -> str:
+    if isinstance(exc, SlackApiError):
+        status = exc.response.status_code
+        error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+        return error if status == 200 and error else f"HTTP {status} {error or ''}".strip()
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 class Sender:
@@ -117,22 +173,38 @@ class Sender:
             self.dm_channels[destination] = resp["channel"]["id"]
         return self.dm_channels[destination]
 
-    def send(self, post: Post) -> Outcome:
+    def send(self, post: Post, *, owner: str | None = None,
+             guard: Callable[[], bool] | None = None) -> Outcome:
+        """Claim, post, confirm one digest. `guard()` is asked just before the post (is the
+        lock still ours?); False raises LockLost with nothing posted."""
         out = Outcome(post.destination)
-        claim = self.ledger.claim(post.keys, post.destination)
+        claim = self.ledger.claim(post.keys, post.destination, owner)
         won = set(claim.keys)
         out.skipped = [k for k in post.keys if k not in won]
         if not won:
             return out
         mine = post.only(won)
         try:
+            payload = render(self.kb, mine, self.env, claim.digest)
             channel = self.channel_for(post.destination)
-            resp = self.client.chat_postMessage(
-                channel=channel, **render(self.kb, mine, self.env, claim.digest))
+        except Exception as exc:  # noqa: BLE001 - nothing was posted: record it, go on
+            log.exception("could not prepare the reminders to %s", post.destination)
+            return self._failed(out, claim, error_text(exc))
+        if guard is not None and not guard():
+            self.ledger.release(claim.digest)  # not posted, and no longer ours to post
+            raise LockLost(post.destination)
+        try:
+            resp = self.client.chat_postMessage(channel=channel, **payload)
         except SlackApiError as exc:
-            return self._failed(out, claim, exc.response.get("error") or str(exc))
+            if exc.response.status_code >= 500:
+                return self._unknown(out, claim, error_text(exc))
+            return self._failed(out, claim, error_text(exc))
+        except Exception as exc:  # noqa: BLE001 - dropped, timed out...: maybe stored
+            if not_sent(exc):
+                return self._failed(out, claim, error_text(exc))
+            return self._unknown(out, claim, error_text(exc))
         self.ledger.confirm(claim.digest, resp["channel"], resp["ts"])
-        older = {i.key for i in mine.stale}
+        older = {k for i in mine.stale for k in (i.key, *i.also)}
         out.sent = [k for k in claim.keys if k not in older]
         out.counted, out.ts = [k for k in claim.keys if k in older], resp["ts"]
         log.info("posted %d reminder(s) to %s (ts %s)%s", len(out.sent), post.destination,
@@ -141,15 +213,18 @@ class Sender:
         return out
 
     def _failed(self, out: Outcome, claim: Claim, error: str) -> Outcome:
-        keys = claim.keys
         self.ledger.fail(claim.digest, error)
-        out.failed, out.error = keys, error
-        hint = (" Invite the bot to the channel or fix the channel id in content/policy.yaml."
-                if error in CHANNEL_FAULTS else "")
-        line = (f"Reminders to {out.destination} failed ({error}): {len(keys)} reminder(s) "
-                f"will be retried on the next tick.{hint}")
-        log.error(line)
-        self.alert(line)
+        out.failed, out.error = claim.keys, error
+        log.error("reminders to %s failed (%s): %d reminder(s) not delivered", out.destination,
+                  error, len(claim.keys))
+        return out
+
+    def _unknown(self, out: Outcome, claim: Claim, error: str) -> Outcome:
+        self.ledger.unknown(claim.digest, error)
+        out.unknown, out.error = claim.keys, error
+        log.error("reminders to %s: outcome unknown (%s): %d reminder(s) may have been posted; "
+                  "the channel is checked before they are posted again", out.destination, error,
+                  len(claim.keys))
         return out
 
     def alert(self, text: str) -> None:
@@ -158,56 +233,6 @@ class Sender:
         try:
             self.client.chat_postMessage(channel=self.maintainers_channel,
                                          text=f":warning: {text}")
-        except SlackApiError as exc:
+        except Exception as exc:  # noqa: BLE001 - an alert must never stop a tick
             log.error("could not alert the maintainers' channel %s: %s",
-                      self.maintainers_channel, exc.response.get("error"))
-
-    def reconcile(self) -> tuple[list[Key], list[Key]]:
-        """Settle pending claims from the channels: confirm those whose message is there,
-        release the others for re-posting. Returns (confirmed, released)."""
-        confirmed: list[Key] = []
-        released: list[Key] = []
-        by_channel: dict[str, dict[str | None, list]] = {}
-        for row in self.ledger.rows("pending"):
-            digests = by_channel.setdefault(row.channel or row.key.destination, {})
-            digests.setdefault(row.digest, []).append(row)
-        for channel, digests in by_channel.items():
-            oldest = min(r.created_at for rows in digests.values() for r in rows)
-            if oldest.tzinfo is None:
-                oldest = oldest.replace(tzinfo=dt.UTC)
-            try:
-                found = self._posted_digests(self.channel_for(channel), oldest.timestamp() - 300)
-            except SlackApiError as exc:
-                log.error("cannot reconcile reminders in %s: %s", channel,
-                          exc.response.get("error"))
-                continue
-            for digest, rows in digests.items():
-                keys = [r.key for r in rows]
-                if digest is not None and digest in found:
-                    self.ledger.confirm(digest, channel, found[digest])
-                    confirmed.extend(keys)
-                else:
-                    self.ledger.release(digest)
-                    released.extend(keys)
-        if confirmed or released:
-            log.warning("reconciled pending reminders: %d found posted, %d released",
-                        len(confirmed), len(released))
-        return confirmed, released
-
-    def _posted_digests(self, channel: str, oldest: float) -> dict[str, str]:
-        """digest token -> ts of the message that carries it, since `oldest`."""
-        found: dict[str, str] = {}
-        cursor = None
-        while True:
-            resp = self.client.conversations_history(
-                channel=channel, oldest=f"{max(oldest, 0):.6f}", include_all_metadata=True,
-                limit=200, cursor=cursor)
-            messages: list[dict] = resp.get("messages", [])
-            for m in messages:
-                meta = m.get("metadata") or {}
-                digest = (meta.get("event_payload") or {}).get("digest")
-                if meta.get("event_type") == EVENT_TYPE and digest:
-                    found[digest] = m["ts"]
-            cursor = (resp.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                return found
+                      self.maintainers_channel, error_text(exc))
