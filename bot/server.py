@@ -19,6 +19,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 from bot.settings import Settings
+from bot.slack.gate import signed_only
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,15 @@ DRAIN_SECONDS = 10.0
 
 
 def make_wsgi_app(app: App, kb_holder: Any = None, *, calendar_token: str | None = None,
-                  today: Callable[[], Any] | None = None) -> Callable[..., Iterable[bytes]]:
-    """POST /slack/events goes to Bolt (which checks the signature); GET /healthz says whether
-    the bot is up and which content version it serves; GET /calendar.ics?token=... is the
-    deadlines feed (404 unless CALENDAR_TOKEN is set)."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+                  today: Callable[[], Any] | None = None,
+                  signing_secret: str | None = None) -> Callable[..., Iterable[bytes]]:
+    """POST /slack/events goes to Bolt once its Slack signature is checked (bot.slack.gate;
+    `signing_secret` defaults to the app's own); GET /healthz says whether the bot is up and
+    which content version it serves; GET /calendar.ics?token=... is the deadlines feed (404
+    unless CALENDAR_TOKEN is set)."""
+    # Bolt has no public accessor for the secret it was built with.
+    secret = signing_secret or getattr(app, "_signing_secret", None)
+    slack = signed_only(SlackRequestHandler(app, path=EVENTS_PATH), secret)
 
     def wsgi(request_env: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = request_env.get("PATH_INFO"), request_env.get("REQUEST_METHOD")

@@ -347,7 +347,8 @@ def test_watchdog_reconnects_a_dead_socket_mode_connection():
 def _serve(emulator, data_dir, *args, extra_env=None):
     # DATA_DIR: serve runs the reminders scheduler, whose ledger must not land in the checkout
     env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "s3cr3t",
-           "SLACK_API_URL": emulator.base_url, "CONTENT_DIR": str(CONTENT), "LOG_LEVEL": "INFO",
+           "SLACK_API_URL": emulator.base_url, "SLACK_HOOKS_URL": emulator.url("response/"),
+           "CONTENT_DIR": str(CONTENT), "LOG_LEVEL": "INFO",
            "DATA_DIR": str(data_dir), **(extra_env or {})}
     return subprocess.Popen([sys.executable, "-m", "bot", "serve", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
