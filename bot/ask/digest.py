@@ -28,6 +28,7 @@ class DigestPreview:
     destinations: list[tuple[str, str]]  # (channel, what it gets), as the policy routes
     direct_messages: bool
     timezone: str
+    typed: bool = False  # the destination was typed by the asker (shown as text, not a mention)
 
     @property
     def to_user(self) -> bool:
