@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.content.fields import LDict, did_you_mean
+from bot.content.model import closure_evidenced
+from bot.content.schema import GRADE_SCALES
+from bot.content.yamlfile import clip
 from bot.errors import Problem
 
 if TYPE_CHECKING:
@@ -19,6 +22,9 @@ if TYPE_CHECKING:
 class _Out:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # Ids written in the content, valid or not: a reference to an item that failed its own
+        # checks is not reported again as unknown (that error is a knock-on of the first).
+        self.defined: dict[str, set[str]] = {}
 
     def at(self, d: LDict, key: str | None, path: str, message: str, hint: str = "",
            warning: bool = False) -> None:
@@ -26,16 +32,34 @@ class _Out:
         self.problems.append(Problem(m.file, m.line, m.column, path, message, hint, warning))
 
 
+WHERE_DEFINED = {"owner": "content/owners.yaml", "area": "content/areas.yaml",
+                 "force": "a force file", "document": "a file's 'documents:'",
+                 "inspection": "an inspection file", "finding": "a file's 'findings:'"}
+
+
 def _ref(out: _Out, d: LDict, key: str, path: str, value: str | None, known: dict, what: str) -> bool:
     if value is None or value in known:
         return True
-    out.at(d, key, f"{path}.{key}", f"unknown {what} '{value}'.",
-           did_you_mean(value, list(known)) or f"Known: {', '.join(sorted(known)[:12])}.")
+    if value in out.defined.get(what, ()):
+        return False  # defined, but broken: its own error says why
+    if known:
+        hint = did_you_mean(value, list(known)) or f"Known: {', '.join(sorted(known)[:12])}."
+    else:
+        hint = f"No {what} is defined yet: add one in {WHERE_DEFINED.get(what, 'the content')}."
+    out.at(d, key, f"{path}.{key}", f"unknown {what} '{clip(value)}'.", hint)
     return False
+
+
+def _defined(raw: Raw) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for what in ("force", "document", "area", "owner", "inspection", "finding", "figure"):
+        out[what] = {str(d["id"]) for d, _, _ in raw.of(f"{what}s") if d.get("id")}
+    return out
 
 
 def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
     out = _Out()
+    out.defined = _defined(raw)
     idx = kb.index
     _duplicate_ids(out, raw)
 
@@ -65,9 +89,13 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
                    "a carried-forward judgment takes its grade from 'carried_from'; remove 'grade'.")
         grade = d.get("grade")
         if grade is not None and scale is not None and grade not in scale.grades:
+            other = next((name for name, words in GRADE_SCALES.items()
+                          if name != scale.scale and grade in words), None)
+            hint = (f"'{grade}' is a grade of the {other} scale; this inspection uses the "
+                    f"{scale.scale} scale." if other else
+                    did_you_mean(grade, scale.grades) or f"(the {scale.scale} scale)")
             out.at(d, "grade", f"{path}.grade",
-                   f"'{grade}' is not one of: {', '.join(scale.grades)}.",
-                   did_you_mean(grade, scale.grades) or f"(the {scale.scale} scale)")
+                   f"'{clip(grade)}' is not one of: {', '.join(scale.grades)}.", hint)
 
     for d, _, _ in raw.of("findings"):
         _finding(out, kb, d)
@@ -130,12 +158,22 @@ def _finding(out: _Out, kb: KnowledgeBase, d: LDict) -> None:
                 else:
                     _ref(out, links, rel, f"{path}.links", target, idx["finding"], "finding")
     history = [h for h in d.get("history") or [] if "status" in h]
+    if "status" in d.key_marks and "status" not in d:
+        return  # the status itself is wrong (its error says so): nothing to compare
     status = d.get("status", "open")
     if history and history[-1]["status"] != status:
         out.at(d, "status" if "status" in d else "id", f"{path}.status",
                f"status is '{status}' but the latest history entry says '{history[-1]['status']}'.",
                "Make them agree.")
-    if status != "open" and not history:
+    if status == "closed":
+        last = history[-1] if history else None
+        if not (last and closure_evidenced(last.get("date"), last.get("evidence"))):
+            out.at(d, "status", f"{path}.status",
+                   "status 'closed' needs a history entry with evidence, dated or citing a "
+                   "source document; until then the bot says 'closed (no evidence recorded)'.",
+                   "Add a 'history' entry with the date, status: closed and its evidence "
+                   "(document and line, or a url).", warning=True)
+    elif status != "open" and not history:
         out.at(d, "status", f"{path}.status",
                f"status '{status}' has no history entry with evidence.",
                "Add a 'history' entry with the date, status and evidence.", warning=True)
@@ -158,7 +196,10 @@ def _duplicate_ids(out: _Out, raw: Raw) -> None:
         seen.clear()
         for key in scope:
             for d, _, insp in raw.of(key):
-                ids = [(d, d.get("id") or (f"{insp.get('id')}-{d.get('area')}" if insp else None))]
+                item_id = d.get("id")
+                if not item_id and key == "judgments" and insp and "id" not in d.key_marks:
+                    item_id = f"{insp.get('id')}-{d.get('area')}"  # a judgment's implied id
+                ids = [(d, item_id)]
                 ids += [(p, p.get("id")) for p in d.get("parts") or []]
                 for owner, item_id in ids:
                     if not item_id:

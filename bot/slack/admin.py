@@ -79,7 +79,7 @@ def post_digest(services: Services, client: WebClient, user_id: str,
     channel_id = match.group("ref") or match.group("id")
     channel = channel_id or f"#{match.group('name')}"
     # Echoed as text: a typed channel never becomes a channel reference in the reply.
-    shown = "`" + slack_escape(channel).replace("`", "'") + "`"
+    shown = slack_escape(channel)
     pages = services.all_pages("digest", destination=channel_id or channel)
     try:
         for page in pages:
