@@ -28,6 +28,13 @@ HEALTH_PATH = "/healthz"
 CALENDAR_PATH = "/calendar.ics"
 THREADS = 8
 DRAIN_SECONDS = 10.0
+# Idle connections: a client that connects and sends nothing holds a slot. Slack's requests take
+# milliseconds, so an idle connection is dropped after IDLE_TIMEOUT seconds (checked every
+# CLEANUP_INTERVAL), and up to CONNECTION_LIMIT may be open at once (poll(), not select(),
+# which stops at 1,024 descriptors). Past the limit a reverse proxy must hold the line.
+CONNECTION_LIMIT = 1000
+IDLE_TIMEOUT = 20
+CLEANUP_INTERVAL = 5
 
 
 def make_wsgi_app(app: App, kb_holder: Any = None, *, calendar_token: str | None = None,
@@ -84,7 +91,8 @@ class HttpServer:
         self._server = create_server(
             wsgi, map=self._map, host=host, port=port, threads=threads,
             ident="inspection-bot", max_request_body_size=1_048_576,  # Slack sends KBs
-            connection_limit=200, channel_timeout=60)
+            connection_limit=CONNECTION_LIMIT, channel_timeout=IDLE_TIMEOUT,
+            cleanup_interval=CLEANUP_INTERVAL, asyncore_use_poll=True)
         self._stop = threading.Event()
         self._done = threading.Event()
 
