@@ -123,4 +123,4 @@ def display_path(path: Path) -> str:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
-    return str(path.resolve()) if rel.startswith("..") else rel
+    return os.path.abspath(path) if rel.startswith("..") else rel  # a link is named, not followed
