@@ -74,7 +74,9 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
             _ref(out, d, "sources", path, doc, idx["document"], "document")
         if d.get("published") is not None and "published_source" not in d:
             out.at(d, "published", f"{path}.published",
-                   "a publication date needs a published_source saying where it is stated.")
+                   "a publication date needs a published_source saying where it is stated.",
+                   "Add 'published_source: {document: ..., line: ...}', or write published: "
+                   "null if no source states it.")
         _source(out, d, path, idx)
 
     for d, _, insp in raw.of("judgments"):
@@ -86,7 +88,8 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
         known = _ref(out, d, "carried_from", path, carried, idx["inspection"], "inspection")
         if carried is not None and known and d.get("grade") is not None:
             out.at(d, "grade", f"{path}.grade",
-                   "a carried-forward judgment takes its grade from 'carried_from'; remove 'grade'.")
+                   "a carried-forward judgment takes its grade from 'carried_from'.",
+                   "Remove 'grade', or remove 'carried_from' if it was graded this time.")
         grade = d.get("grade")
         if grade is not None and scale is not None and grade not in scale.grades:
             other = next((name for name, words in GRADE_SCALES.items()
@@ -106,12 +109,15 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
         _source(out, d, path, idx)
         legible = d.get("legible", True)
         if "value" in d and d["value"] is None and legible:
-            out.at(d, "value", f"{path}.value",
-                   "value is null: set 'legible: false' and say why in 'note'.")
+            out.at(d, "value", f"{path}.value", "value is null but the figure is legible.",
+                   "Write the value as printed, or if it cannot be read set 'legible: false' "
+                   "and say why in 'note'.")
         if d.get("value") is not None and not legible:
-            out.at(d, "legible", f"{path}.legible", "a value that is not legible must be null.")
+            out.at(d, "legible", f"{path}.legible", "a value that is not legible must be null.",
+                   "Write value: null, or remove 'legible: false'.")
         if d.get("unit") == "other" and not d.get("unit_label"):
-            out.at(d, "unit", f"{path}.unit", "unit 'other' needs a 'unit_label'.")
+            out.at(d, "unit", f"{path}.unit", "unit 'other' needs a 'unit_label'.",
+                   "Add 'unit_label:' with the unit as printed.")
 
     for d, _, _ in raw.of("responses"):
         path = f"responses({d.get('id')})"
@@ -142,10 +148,12 @@ def _finding(out: _Out, kb: KnowledgeBase, d: LDict) -> None:
     cause = d.get("cause")
     if cause is not None:
         if kind != "recommendation":
-            out.at(d, "cause", f"{path}.cause", "only a recommendation answers a cause of concern.")
+            out.at(d, "cause", f"{path}.cause", "only a recommendation answers a cause of concern.",
+                   "Remove 'cause', or set 'kind: recommendation'.")
         elif (_ref(out, d, "cause", path, cause, idx["finding"], "finding")
               and idx["finding"][cause].kind != "cause_of_concern"):
-            out.at(d, "cause", f"{path}.cause", f"'{cause}' is not a cause of concern.")
+            out.at(d, "cause", f"{path}.cause", f"'{cause}' is not a cause of concern.",
+                   "Point 'cause' at the cause of concern this recommendation answers.")
     if kind == "cause_of_concern" and fid and not kb.recommendations_for(fid):
         out.at(d, "id", path, "a cause of concern needs at least one recommendation.",
                f"Add a recommendation with 'cause: {fid}'.")
@@ -154,12 +162,15 @@ def _finding(out: _Out, kb: KnowledgeBase, d: LDict) -> None:
         for rel in ("follows_up", "repeats", "supersedes"):
             for target in links.get(rel) or []:
                 if target == fid:
-                    out.at(links, rel, f"{path}.links.{rel}", "a finding cannot link to itself.")
+                    out.at(links, rel, f"{path}.links.{rel}", "a finding cannot link to itself.",
+                           "Link to the id of the other finding.")
                 else:
                     _ref(out, links, rel, f"{path}.links", target, idx["finding"], "finding")
     history = [h for h in d.get("history") or [] if "status" in h]
     if "status" in d.key_marks and "status" not in d:
         return  # the status itself is wrong (its error says so): nothing to compare
+    if any("status" in h.key_marks and "status" not in h for h in d.get("history") or []):
+        return  # so is a history entry's
     status = d.get("status", "open")
     if history and history[-1]["status"] != status:
         out.at(d, "status" if "status" in d else "id", f"{path}.status",
@@ -179,7 +190,8 @@ def _finding(out: _Out, kb: KnowledgeBase, d: LDict) -> None:
                "Add a 'history' entry with the date, status and evidence.", warning=True)
     dates = [h.get("date") for h in history if h.get("date")]
     if dates != sorted(dates):
-        out.at(d, "history", f"{path}.history", "history entries must be oldest first.")
+        out.at(d, "history", f"{path}.history", "history entries must be oldest first.",
+               "Reorder the entries by date, oldest at the top.")
     for h in history:
         ev = h.get("evidence")
         if isinstance(ev, LDict) and "document" in ev:

@@ -81,15 +81,22 @@ def _opposite(a: str, b: str) -> bool:
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
     word = word[:200]  # difflib is quadratic: a long value is no typo of a short word
+    folded = {c.lower().replace(" ", "_").replace("-", "_"): c for c in choices}
+    same = folded.get(word.lower().replace(" ", "_").replace("-", "_"))
+    if same is not None and same != word:  # `HMICfrs`, `Closed`, `area for improvement`
+        return f"Did you mean '{same}'?"
     close = [c for c in difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
              if not _opposite(word, c)]
     return f"Did you mean '{close[0]}'?" if close else ""
 
 
 def _lower_hint(value: str, pattern: re.Pattern[str] | None) -> str:
-    if pattern is not None and value != value.lower() and pattern.match(value.lower()):
+    if pattern is not ID_RE:
+        return ""
+    if value != value.lower() and pattern.match(value.lower()):
         return f"Write it in lower case: '{clip(value.lower())}'."
-    return ""
+    tidy = re.sub(r"[^a-z0-9.]+", "-", value.lower()).strip("-")
+    return f"Write e.g. '{clip(tidy)}'." if tidy and pattern.match(tidy) else ""
 
 
 class Invalid(Exception):
@@ -146,7 +153,7 @@ class Text(Kind):
             raise Invalid
         value = s.value
         if not value.strip():
-            ck.error(s, path, "must not be empty")
+            ck.error(s, path, "must not be empty", "Write the text, or remove the key.")
             raise Invalid
         if self.pattern and not self.pattern.match(value):
             ck.error(s, path, f"'{clip(value)}' is not valid: {self.pattern_doc}",
@@ -194,7 +201,8 @@ class Date(Kind):
         try:
             return dt.date.fromisoformat(s.value)
         except ValueError:
-            ck.error(s, path, f"'{clip(s.value)}' is not a real date.")
+            ck.error(s, path, f"'{clip(s.value)}' is not a real date.",
+                     "Check the month (01-12) and the day.")
             raise Invalid from None
 
     def json_schema(self) -> dict[str, Any]:
@@ -226,7 +234,9 @@ class Number(Kind):
             ck.error(s, path, f"'{clip(s.value)}' is not a number.")
             raise Invalid from None
         if self.minimum is not None and value < self.minimum:
-            ck.error(s, path, f"{value} is below the minimum {self.minimum}.")
+            ck.error(s, path, f"{value} is below the minimum {self.minimum}.",
+                     f"Write {self.minimum} or more (line numbers start at 1)."
+                     if self.minimum == 1 else f"Write {self.minimum} or more.")
             raise Invalid
         return value
 
@@ -340,7 +350,8 @@ class Record(Kind):
             if key in out.key_marks:
                 first = out.key_marks[key]
                 ck.error(key_node, sub, f"duplicate key '{key}' (first at line {first.line}).",
-                         "Remove one of them.")
+                         "Remove one of them, or start a new list item with '- ' if this "
+                         "line begins another item.")
                 continue
             # Point later problems (a bad reference, a grade off the scale) at the value.
             out.key_marks[key] = mark_of(value_node, ck.file)
@@ -364,7 +375,8 @@ class Record(Kind):
                 failed = True
         for spec in self.fields.values():
             if spec.required and spec.name not in out.key_marks:
-                ck.error(node, path or self.name, f"missing required key '{spec.name}' in {self.name}.")
+                ck.error(node, path or self.name, f"missing required key '{spec.name}' in {self.name}.",
+                         f"Add '{spec.name}: ...' to this {self.name}.")
                 failed = True
         if failed:
             out["__invalid__"] = True

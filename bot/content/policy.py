@@ -109,7 +109,8 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
     if "days" in d:
         kw["days"] = tuple(d["days"])
         if not kw["days"]:
-            problems.append(_problem(d, "days", f"{path}.days", "no digest day is listed."))
+            problems.append(_problem(d, "days", f"{path}.days", "no digest day is listed.",
+                                     "List at least one day, e.g. [mon, tue, wed, thu, fri]."))
     if "lead_times" in d:
         kw["lead_times"] = tuple(sorted(set(d["lead_times"]), reverse=True))
     if "timezone" in d:
@@ -130,7 +131,9 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
                 problems.append(_problem(r, key, f"{path}.routes[{i}].{key}",
                                          f"unknown {kind} '{r[key]}'.",
                                          did_you_mean(r[key], known)
-                                         or f"Known: {', '.join(known[:12])}."))
+                                         or (f"Known: {', '.join(known[:12])}." if known else
+                                             f"No {kind} is defined yet: add one in content/"
+                                             f"{kind}s.yaml.")))
         routes.append(Route(r["channel"], r.get("area"), r.get("owner"), r.get("kind")))
     kw["routes"] = tuple(routes)
     quiet = []
@@ -138,7 +141,8 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
         if "from" in q and "to" in q:
             if q["from"] > q["to"]:
                 problems.append(_problem(q, "to", f"{path}.quiet_periods[{i}].to",
-                                         "ends before it starts."))
+                                         "ends before it starts.",
+                                         "Swap 'from' and 'to', or correct the year."))
             quiet.append(Quiet(q["from"], q["to"], q.get("note")))
     kw["quiet_periods"] = tuple(quiet)
     return Policy(**kw), problems

@@ -54,6 +54,9 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[tuple[int, int], str,
     if at is not None and at.line < len(lines) and at.column < len(lines[at.line]):
         char = lines[at.line][at.column]
 
+    if "tab character" in problem:  # "found a tab character that violates indentation"
+        return _pos(at), "a tab character: YAML indents with spaces, never tabs.", \
+            "Replace the tab with spaces."
     if "cannot start any token" in problem:
         if char == "\t":
             return _pos(at), "a tab character: YAML indents with spaces, never tabs.", \
