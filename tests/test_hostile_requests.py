@@ -191,9 +191,9 @@ def test_error_handler_ignores_a_request_bolt_did_not_verify(emulator, live_ship
     body), the handler answers 401 and uses nothing from the body: no response_url post, no
     App Home for the user it names."""
     from slack_bolt import BoltRequest
+    from slack_harness import make_settings
 
     from bot.slack import build_app, build_client
-    from slack_harness import make_settings
 
     settings = make_settings(emulator)
     app = build_app(settings, live_shipped, client=build_client(settings), today=lambda: TODAY)
@@ -319,3 +319,22 @@ def test_server_answers_while_hundreds_of_connections_sit_idle(bot):
     finally:
         for s in idle:
             s.close()
+
+
+# --- the ends of the calendar ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, as_of", [("due 30 days", "9999-12-31"), ("due 3660 days", "9995-01-01"),
+                                         ("digest", "9999-12-31"), ("overdue", "0001-01-01"),
+                                         ("due 30 days", "0001-01-01")])
+def test_date_arithmetic_at_the_ends_of_the_calendar_answers_clearly(text, as_of):
+    """`due 30 days` as of 9999-12-31 ended in an OverflowError traceback; now every command
+    answers, and one that runs off the calendar says so."""
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    result = CliRunner().invoke(cli, ["ask", text, "--as-of", as_of])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert "Traceback" not in result.output and result.output.strip()
+    if as_of.startswith("9999") and text.startswith("due"):
+        assert "past the end of the calendar" in result.output

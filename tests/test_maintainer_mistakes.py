@@ -4,6 +4,7 @@ what to do (its hint), and nothing is reported in other files that only follows 
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import NamedTuple
@@ -224,3 +225,35 @@ def test_first_message_is_at_the_mistake_with_a_hint(name: str, tmp_path: Path,
     assert m.hint.lower() in first.hint.lower(), (name, str(first))
     others = [str(p) for p in problems if not p.file.endswith(m.file)]
     assert others == [], (name, others)  # no knock-on errors in other files
+
+
+def test_closed_without_evidence_warns_refuses_under_strict_and_says_so(tmp_path: Path) -> None:
+    """`status: closed` with no dated history entry with evidence: a warning (an error under
+    --strict), and the bot's answer says "closed (no evidence recorded)" rather than closed."""
+    from bot.errors import ContentInvalid
+    from bot.render.answer import answer
+    from bot.render.templating import build_env
+    from bot.render.text import Renderer
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    path = content / F17
+    anchor = "    source: {document: 004_c06715ac2f83923b.txt, line: 28}\n"
+    path.write_text(path.read_text().replace(anchor, anchor + "    status: closed\n", 1))
+    with pytest.raises(ContentInvalid, match="no evidence recorded"):
+        loader.load(content, strict=True)
+    kb = loader.load(content)
+    shown = answer(kb, Renderer(build_env(), kb), "show cle-2017-afi-01", dt.date(2026, 11, 23))
+    assert "Closed (no evidence recorded)" in shown.text
+
+
+def test_a_file_that_fails_to_parse_hides_only_knock_on_errors(tmp_path: Path) -> None:
+    """areas.yaml with a syntax error: its own error is reported, and none of the hundreds of
+    "unknown area" errors the other files would then seem to have."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    areas = content / AREAS
+    areas.write_text(areas.read_text().replace("  - id: overall", "  - id: overall\n\tname: x", 1))
+    _, problems = loader.check(content)
+    assert [p.file.endswith(AREAS) for p in problems] == [True]
+    assert "tab" in problems[0].message

@@ -31,7 +31,9 @@ class LimitExceeded(Exception):
 
 
 def _at(event: yaml.Event, message: str, hint: str) -> LimitExceeded:
-    return LimitExceeded(event.start_mark.line + 1, event.start_mark.column + 1, message, hint)
+    mark = event.start_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return LimitExceeded(line, column, message, hint)
 
 
 ALIAS_HINT = ("Aliases (*name) repeat a block written elsewhere (&name); write the values out "

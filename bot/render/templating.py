@@ -151,8 +151,8 @@ def build_env(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters.update(
         long_date=long_date, short_date=short_date, plural=plural, number=number,
         with_unit=with_unit, signed=signed, badge=badge, status=STATUS_WORDS.get,
-        kind=KIND_WORDS.get, mrkdwn=Mrkdwn, escape_slack=slack_escape, destination=destination, as_text=as_text,
-        tick_time=tick_time,
+        kind=KIND_WORDS.get, mrkdwn=Mrkdwn, escape_slack=slack_escape, destination=destination,
+        as_text=as_text, tick_time=tick_time,
     )
     env.globals.update(item=item)
     return env

@@ -31,7 +31,7 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def _header(headers: Mapping[str, Any], name: str) -> str:
-    """A header from a WSGI environ (HTTP_X_...) or from Bolt's lower-cased lists."""
+    """A header from a WSGI request_env (HTTP_X_...) or from Bolt's lower-cased lists."""
     value = headers.get(name.lower())
     if value is None:
         value = headers.get("HTTP_" + name.upper().replace("-", "_"))
@@ -97,24 +97,24 @@ def _plain(start_response: Callable[..., Any], status: str, text: str) -> list[b
 def signed_only(inner: WsgiApp, secret: str | None) -> WsgiApp:
     """Wrap Bolt's WSGI handler: unsigned → 401, signed but unreadable → 400, else on to Bolt
     with the body it was checked against."""
-    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") != "POST":
-            return inner(environ, start_response)
+    def wsgi(request_env: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if request_env.get("REQUEST_METHOD") != "POST":
+            return inner(request_env, start_response)
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
+            length = int(request_env.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return _plain(start_response, "400 Bad Request", "bad Content-Length")
         if length > MAX_BODY:
             return _plain(start_response, "413 Payload Too Large", "request too large")
-        body = environ["wsgi.input"].read(length) if length > 0 else b""
-        if not is_signed(body, environ, secret):
+        body = request_env["wsgi.input"].read(length) if length > 0 else b""
+        if not is_signed(body, request_env, secret):
             log.warning("refused a request without a valid Slack signature from %s",
-                        environ.get("REMOTE_ADDR", "?"))
+                        request_env.get("REMOTE_ADDR", "?"))
             return _plain(start_response, "401 Unauthorized", "invalid request signature")
-        if not readable(body, environ.get("CONTENT_TYPE") or ""):
+        if not readable(body, request_env.get("CONTENT_TYPE") or ""):
             log.warning("refused a signed request whose body is not a form or a JSON object")
             return _plain(start_response, "400 Bad Request", "unreadable request body")
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["CONTENT_LENGTH"] = str(len(body))
-        return inner(environ, start_response)
+        request_env["wsgi.input"] = io.BytesIO(body)
+        request_env["CONTENT_LENGTH"] = str(len(body))
+        return inner(request_env, start_response)
     return wsgi

@@ -15,8 +15,8 @@ from typing import Any, Protocol
 from bot.ask.digest import StateOf
 from bot.live import ReloadResult, Snapshot
 from bot.render.answer import Context, answer
-from bot.render.buttonstate import decode as decode_state
 from bot.render.blocks import MAX_BLOCKS, paginate, to_message
+from bot.render.buttonstate import decode as decode_state
 from bot.render.templating import slack_escape
 from bot.render.text import Rendered
 from bot.settings import Settings
