@@ -211,3 +211,22 @@ def test_the_shipped_content_is_well_within_the_limits() -> None:
 
     result = probe(CONTENT)
     assert result["valid"] and not [p for p in result["problems"] if not p["warning"]]
+
+
+def test_the_running_bot_refuses_a_bomb_and_says_where(folder: Path) -> None:
+    """A live reload of an alias bomb (which took the bot to 6.8 GB and a MemoryError while
+    /healthz saw no problem) is refused: the last good content keeps serving, and the problem,
+    with its line, is what maintainers are told."""
+    from bot.live import LiveKnowledgeBase
+
+    live = LiveKnowledgeBase(folder)
+    told: list[str] = []
+    live.on_errors = lambda problems, version: told.extend(str(p) for p in problems)
+    before = live.current.version
+    (folder / "bomb.yaml").write_text(laughs(9, 9) + "owners:\n  - {id: b, role: r}\n")
+    result = live.reload()
+    assert result.problems and "bomb.yaml:" in str(result.problems[0])
+    assert "expand to more than 10,000 values" in str(result.problems[0])
+    assert live.current.version == before
+    assert live.refused is not None and live.refused.problems  # what /healthz counts
+    assert told and "bomb.yaml" in told[0]
