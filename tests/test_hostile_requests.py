@@ -338,3 +338,11 @@ def test_date_arithmetic_at_the_ends_of_the_calendar_answers_clearly(text, as_of
     assert "Traceback" not in result.output and result.output.strip()
     if as_of.startswith("9999") and text.startswith("due"):
         assert "past the end of the calendar" in result.output
+
+
+def test_a_command_with_the_word_payload_is_answered(bot):
+    """Bolt took any form body containing "payload" for a button press: `/inspection search
+    payload` got a 404 ("unhandled request"). It is answered like any other search."""
+    reply = bot.slash("search payload safeguarding")
+    assert reply.status == 200, reply.text[:200]
+    assert "payload" in visible(reply.json())

@@ -257,3 +257,23 @@ def test_a_file_that_fails_to_parse_hides_only_knock_on_errors(tmp_path: Path) -
     _, problems = loader.check(content)
     assert [p.file.endswith(AREAS) for p in problems] == [True]
     assert "tab" in problems[0].message
+
+
+def test_a_quoted_value_over_several_lines_is_not_blamed_for_a_later_mistake(tmp_path) -> None:
+    """A quoted note rightly continued on the next (further indented) line is not taken for an
+    unclosed quote when a later line is badly indented: the message points at that line."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    path = content / F17
+    text = path.read_text()
+    anchor = '    note: "Repeats the 2016 area for improvement cle-2016-afi-02,'
+    text = text.replace(anchor, anchor.replace(",", ",\n      "), 1)
+    text = text.replace("    kind: area_for_improvement\n    area: vulnerability\n    text: "
+                        "\"The force should improve how it works",
+                        "    kind: area_for_improvement\n     area: vulnerability\n    text: "
+                        "\"The force should improve how it works", 1)
+    path.write_text(text)
+    _, problems = loader.check(content)
+    first = sorted(problems)[0]
+    bad = text.split("\n").index("     area: vulnerability") + 1
+    assert abs(first.line - bad) <= 1 and "indent" in first.message, str(first)

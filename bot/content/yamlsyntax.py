@@ -33,10 +33,27 @@ def _unclosed(line: str) -> bool:
     return "'" not in rest.replace("''", "")
 
 
+_KEY_LINE = re.compile(r"^(?P<indent>\s*)(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _swallows(lines: list[str], n: int) -> bool:
+    """Whether the quote left open on line n swallowed the lines after it: the next line reads
+    as a key of the same item or an outer one (a value that rightly runs on over several lines
+    continues indented further)."""
+    after = next((line for line in lines[n + 1:] if line.strip()), "")
+    m = _KEY_LINE.match(after)
+    return bool(m) and len(m.group("indent")) <= _indent(lines[n]) + 2
+
+
 def _open_quote_before(lines: list[str], last: int) -> int | None:
-    """The nearest line at or before `last` (0-based) whose quoted value is not closed."""
-    for n in range(last, max(-1, last - LOOK_BACK), -1):
-        if n < len(lines) and _unclosed(lines[n]):
+    """The nearest line at or before `last` (0-based) whose quoted value is not closed and
+    swallowed the lines after it."""
+    for n in range(min(last, len(lines) - 1), max(-1, last - LOOK_BACK), -1):
+        if _unclosed(lines[n]) and _swallows(lines, n):
             return n
     return None
 
