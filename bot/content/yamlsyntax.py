@@ -46,7 +46,7 @@ def _swallows(lines: list[str], n: int) -> bool:
     continues indented further)."""
     after = next((line for line in lines[n + 1:] if line.strip()), "")
     m = _KEY_LINE.match(after)
-    return bool(m) and len(m.group("indent")) <= _indent(lines[n]) + 2
+    return m is not None and len(m.group("indent")) <= _indent(lines[n]) + 2
 
 
 def _open_quote_before(lines: list[str], last: int) -> int | None:
