@@ -346,3 +346,52 @@ def test_a_command_with_the_word_payload_is_answered(bot):
     reply = bot.slash("search payload safeguarding")
     assert reply.status == 200, reply.text[:200]
     assert "payload" in visible(reply.json())
+
+
+def test_the_reproduction_against_inspection_bot_serve(emulator, trap, tmp_path):
+    """The issue's curl against `inspection-bot serve --http` as deployed: 401, no POST to the
+    host the payload names, no traceback in the log."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import CONTENT, ROOT
+
+    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "s3cr3t",
+           "SLACK_API_URL": emulator.base_url, "CONTENT_DIR": str(CONTENT),
+           "DATA_DIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--http", "--host",
+                             "127.0.0.1", "--port", "0"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        port, lines, deadline = None, [], time.monotonic() + 20
+        while port is None and time.monotonic() < deadline:
+            lines.append(proc.stderr.readline())
+            match = re.search(r"serving http://127\.0\.0\.1:(\d+)", lines[-1])
+            port = int(match.group(1)) if match else None
+        assert port, "".join(lines)
+        payload = {"type": "block_actions", "user": {"id": "U1"},
+                   "response_url": trap.url("x"),
+                   "actions": [{"action_id": "share", "value": "{}"}],
+                   "container": {"type": "message"}}
+        for headers in ({"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=00"},
+                        {"X-Slack-Request-Timestamp": "9" * 400, "X-Slack-Signature": "v0=00"}):
+            body = urlencode({"payload": json.dumps(payload)}).encode()
+            reply = http(f"http://127.0.0.1:{port}/slack/events", body,
+                         {**headers, "Content-Type": "application/x-www-form-urlencoded"})
+            assert reply.status == 401
+        for body in (b"payload={bad", b"payload=\xff", b"[1]"):
+            reply = http(f"http://127.0.0.1:{port}/slack/events", body,
+                         {"Content-Type": "application/x-www-form-urlencoded"})
+            assert reply.status == 401
+        time.sleep(0.3)
+        assert trap.calls == []
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err, err[-2000:]
+    # (the reminders' catch-up tick may post the digest: that is the scheduler, not a request)
+    assert not [c for c in emulator.calls if c.method in ("response_url", "views.publish",
+                                                          "chat.postEphemeral")]
