@@ -395,3 +395,14 @@ def test_the_reproduction_against_inspection_bot_serve(emulator, trap, tmp_path)
     # (the reminders' catch-up tick may post the digest: that is the scheduler, not a request)
     assert not [c for c in emulator.calls if c.method in ("response_url", "views.publish",
                                                           "chat.postEphemeral")]
+
+
+def test_slacks_ssl_check_is_answered_and_does_nothing(bot, emulator):
+    """Slack's `ssl_check=1` probe gets 200 whatever its signature; nothing acts on it."""
+    reply = http(bot.url + "/slack/events", b"ssl_check=1&token=x",
+                 {"Content-Type": "application/x-www-form-urlencoded"})
+    assert reply.status == 200 and reply.body == b""
+    forged = http(bot.url + "/slack/events", b"ssl_check=1&command=%2Finspection&text=overdue",
+                  {"Content-Type": "application/x-www-form-urlencoded"})
+    assert forged.status == 401
+    assert emulator.calls == []

@@ -34,7 +34,7 @@ from bot.content.policy import Policy
 from bot.content.policy import build as build_policy
 from bot.content.raw import Raw
 from bot.content.schema import FILE, GRADE_SCALES
-from bot.content.yamlfile import Mark, YamlSyntaxError, display_path, read_file
+from bot.content.yamlfile import Mark, YamlSyntaxError, clip, display_path, read_file
 from bot.errors import ContentInvalid, Problem
 
 
@@ -195,7 +195,7 @@ def _deadline(d: LDict | None, published: Any, problems: list[Problem], path: st
         if period is None:
             m = d.key_marks["after_publication"]
             problems.append(Problem(m.file, m.line, m.column, f"{path}.after_publication",
-                                    f"'{after}' is not a period.",
+                                    f"'{clip(after)}' is not a period.",
                                     "Write e.g. '3 months', '6 weeks' or '0 days'."))
         elif date is None and published is not None:
             date = add_period(published, period)

@@ -19,6 +19,7 @@ import holidays
 
 from bot.content.fields import LDict, did_you_mean
 from bot.content.schema import WEEKDAYS
+from bot.content.yamlfile import clip
 from bot.errors import Problem
 
 POLICY_FILE = "policy.yaml"
@@ -118,7 +119,7 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
             ZoneInfo(d["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             problems.append(_problem(d, "timezone", f"{path}.timezone",
-                                     f"'{d['timezone']}' is not a time zone.",
+                                     f"'{clip(d['timezone'])}' is not a time zone.",
                                      "Write an IANA name such as Europe/London."))
             kw.pop("timezone")
     routes = []
@@ -129,7 +130,7 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
             if ids is not None and key in r and r[key] not in ids[kind]:
                 known = sorted(ids[kind])
                 problems.append(_problem(r, key, f"{path}.routes[{i}].{key}",
-                                         f"unknown {kind} '{r[key]}'.",
+                                         f"unknown {kind} '{clip(r[key])}'.",
                                          did_you_mean(r[key], known)
                                          or (f"Known: {', '.join(known[:12])}." if known else
                                              f"No {kind} is defined yet: add one in content/"
