@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt import BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
+from bot.settings import DEFAULT_HOOKS_URL
 from bot.slack import messages
 from bot.slack.gate import is_signed, on_hooks_host
 
@@ -89,10 +90,14 @@ def _response_url(body: dict[str, Any]) -> Any:
                                         if isinstance(first, dict) else None)
 
 
-def guarded(hooks_url: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def guarded(hooks_url: str | Callable[..., None]) -> Any:
     """For lazy listeners (which run only after Bolt verified the request), whose exceptions
     Bolt only logs in one line: same handling as the global error handler. The listener must
-    take `body`, `respond` and `client`."""
+    take `body`, `respond` and `client`. Use as `@guarded(settings.slack_hooks_url)`; a bare
+    `@guarded` apologises only on Slack's own hooks host."""
+    if callable(hooks_url):
+        return guarded(DEFAULT_HOOKS_URL)(hooks_url)
+
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(func)
         def wrapper(**kwargs: Any) -> None:
@@ -102,6 +107,6 @@ def guarded(hooks_url: str) -> Callable[[Callable[..., None]], Callable[..., Non
                 log.error("listener %s failed on %s", func.__name__,
                           _describe(kwargs.get("body")), exc_info=exc)
                 tell(kwargs.get("body") or {}, kwargs.get("respond"), kwargs["client"],
-                     hooks_url)
+                     str(hooks_url))
         return wrapper
     return decorate
