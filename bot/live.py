@@ -59,7 +59,9 @@ def content_version(content_dir: Path) -> str:
     for path in loader.content_files(content_dir):
         digest.update(path.relative_to(content_dir).as_posix().encode() + b"\0")
         try:
-            digest.update(path.read_bytes())
+            with path.open("rb") as handle:  # in pieces: a huge file must not fill memory
+                for piece in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(piece)
         except OSError:  # deleted between listing and reading; the next change reloads again
             digest.update(b"\0missing")
         digest.update(b"\0")

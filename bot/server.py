@@ -20,6 +20,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 from bot.settings import Settings
+from bot.slack.gate import signed_only
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +29,28 @@ HEALTH_PATH = "/healthz"
 CALENDAR_PATH = "/calendar.ics"
 THREADS = 8
 DRAIN_SECONDS = 10.0
+# Idle connections: a client that connects and sends nothing holds a slot. Slack's requests take
+# milliseconds, so an idle connection is dropped after IDLE_TIMEOUT seconds (checked every
+# CLEANUP_INTERVAL), and up to CONNECTION_LIMIT may be open at once (poll(), not select(),
+# which stops at 1,024 descriptors). Past the limit a reverse proxy must hold the line.
+CONNECTION_LIMIT = 1000
+IDLE_TIMEOUT = 20
+CLEANUP_INTERVAL = 5
 
 
 def make_wsgi_app(app: App, kb_holder: Any = None, *, calendar_token: str | None = None,
                   today: Callable[[], Any] | None = None,
                   calendar_state: Any = None,
                   health_check: Callable[[], tuple[bool, dict[str, Any]]] | None = None,
-                  ) -> Callable[..., Iterable[bytes]]:
-    """POST /slack/events goes to Bolt (which checks the signature); GET /healthz says whether
-    the bot can answer (`health_check`, bot/health.py: 200, or 503 with the reasons) and which
-    content version it serves; GET /calendar.ics?token=... is the deadlines feed (404 unless
-    CALENDAR_TOKEN is set)."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+                  signing_secret: str | None = None) -> Callable[..., Iterable[bytes]]:
+    """POST /slack/events goes to Bolt once its Slack signature is checked (bot.slack.gate;
+    `signing_secret` defaults to the app's own); GET /healthz says whether the bot can answer
+    (`health_check`, bot/health.py: 200, or 503 with the reasons) and which content version it
+    serves; GET /calendar.ics?token=... is the deadlines feed (404 unless CALENDAR_TOKEN is
+    set)."""
+    # Bolt has no public accessor for the secret it was built with.
+    secret = signing_secret or getattr(app, "_signing_secret", None)
+    slack = signed_only(SlackRequestHandler(app, path=EVENTS_PATH), secret)
 
     def wsgi(request_env: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = request_env.get("PATH_INFO"), request_env.get("REQUEST_METHOD")
@@ -86,7 +97,8 @@ class HttpServer:
         self._server = create_server(
             wsgi, map=self._map, host=host, port=port, threads=threads,
             ident="inspection-bot", max_request_body_size=1_048_576,  # Slack sends KBs
-            connection_limit=200, channel_timeout=60)
+            connection_limit=CONNECTION_LIMIT, channel_timeout=IDLE_TIMEOUT,
+            cleanup_interval=CLEANUP_INTERVAL, asyncore_use_poll=True)
         self._stop = threading.Event()
         self._done = threading.Event()
 

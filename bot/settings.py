@@ -65,6 +65,10 @@ class ReminderTiming:
                    retry_minutes=minutes, grace_seconds=d.grace_seconds)
 
 
+# Where Slack's response_urls live; the bot posts to no other. Tests point it at the emulator.
+DEFAULT_HOOKS_URL = "https://hooks.slack.com/"
+
+
 @dataclass(frozen=True)
 class Settings:
     content_dir: Path = Path("content")
@@ -75,6 +79,7 @@ class Settings:
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = DEFAULT_API_URL
+    slack_hooks_url: str = DEFAULT_HOOKS_URL
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
     admin_usergroup_id: str | None = None
     maintainers_channel: str | None = None
@@ -104,6 +109,7 @@ class Settings:
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
             slack_app_token=env.get("SLACK_APP_TOKEN") or None,
             slack_api_url=env.get("SLACK_API_URL") or DEFAULT_API_URL,
+            slack_hooks_url=env.get("SLACK_HOOKS_URL") or DEFAULT_HOOKS_URL,
             admin_user_ids=ids,
             admin_usergroup_id=env.get("ADMIN_USERGROUP_ID") or None,
             maintainers_channel=env.get("MAINTAINERS_CHANNEL") or None,

@@ -142,7 +142,7 @@ class RunningBot:
 
 def make_settings(emulator: SlackEmulator, **overrides: Any) -> Settings:
     base = dict(slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                slack_api_url=emulator.base_url)
+                slack_api_url=emulator.base_url, slack_hooks_url=emulator.url("response/"))
     return Settings(**{**base, **overrides})
 
 

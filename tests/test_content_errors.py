@@ -36,12 +36,13 @@ def test_the_fixture_is_valid(mini_dir: Path) -> None:
 
 
 def test_yaml_syntax_error_points_at_the_line(mini_dir: Path) -> None:
-    """A YAML syntax slip is reported with its line and column, and loads nothing."""
+    """A YAML syntax slip is reported at the line of the mistake (the `[` left open, not the
+    end of the file where the parser gave up), in plain words, and loads nothing."""
     (mini_dir / "bad.yaml").write_text("owners:\n  - id: a\n    role: [unclosed\n")
     p = only_error(mini_dir)
     assert p.file.endswith("bad.yaml")
-    assert (p.line, p.column) == (4, 1)
-    assert p.message.startswith("YAML syntax error:")
+    assert (p.line, p.column) == (3, 11)
+    assert "'[' opened here is not closed" in p.message and "']'" in p.hint
 
 
 def test_unknown_grade_names_the_scale_and_suggests(mini_dir: Path) -> None:

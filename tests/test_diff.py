@@ -19,7 +19,8 @@ def _edit(content: Path) -> None:
     text = y16.read_text()
     text = text.replace("    owner: head-of-crime\n",
                         "    owner: head-of-crime\n    status: closed\n    history:\n"
-                        "      - {date: \"2017-05-20\", status: closed}\n")
+                        "      - {date: \"2017-05-20\", status: closed,\n"
+                        "         evidence: {url: \"https://example.org/closure\"}}\n")
     text = text.replace('deadline: {phrase: "by 1 May 2017", date: "2017-05-01"}',
                         'deadline: {phrase: "by 1 July 2017", date: "2017-07-01"}')
     text = text.replace("value: 76.5", "value: 70.1")

@@ -122,7 +122,8 @@ def test_as_of_reproduces_status_before_a_later_update(mini_dir) -> None:
         "    owner: head-of-crime\n",
         "    owner: head-of-crime\n    status: closed\n    history:\n"
         "      - {date: \"2017-04-01\", status: in_progress}\n"
-        "      - {date: \"2017-07-01\", status: closed}\n"))
+        "      - {date: \"2017-07-01\", status: closed,\n"
+        "         evidence: {url: \"https://example.org/closure\"}}\n"))
     kb = loader.load(mini_dir, strict=True)
     then = {r.finding.id: r for r in tracker.build(kb, dt.date(2017, 5, 1)).rows}
     assert then["tst-2016-afi-01"].status == "in_progress"

@@ -31,6 +31,7 @@ class DigestPreview:
     stale: int = 0  # older reminders the digest will count in one line, not send
     since: dt.date | None = None  # the catch-up horizon's first day
     past_last_nag: int = 0  # overdue deadlines past their last nag (the summary line)
+    typed: bool = False  # the destination was typed by the asker (shown as text, not a mention)
 
     @property
     def to_user(self) -> bool:

@@ -5,7 +5,7 @@ the time, the reminders ledger). `bot.render.answer` adds parsing and rendering 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.ask import queries
@@ -52,7 +52,9 @@ def run_query(kb: KnowledgeBase, q: Query, as_of: dt.date, context: Context | No
     if q.command == "digest":
         ctx = context or Context()
         now = ctx.now or dt.datetime.combine(as_of, dt.time(0))
-        return preview(kb, policy_of(kb), q.words or ctx.destination, now, ctx.ledger)
+        result = preview(kb, policy_of(kb), q.words or ctx.destination, now, ctx.ledger)
+        # A destination the user typed is shown as text, never as a mention (it may be anyone's).
+        return replace(result, typed=bool(q.words))
     if q.command == "responses":
         insps = queries.inspections_for_year(kb, q.year) if q.year else kb.inspections
         with_responses = [i for i in insps if any(r.inspection == i.id for r in kb.responses)]

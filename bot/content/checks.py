@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.content.fields import LDict, did_you_mean
+from bot.content.model import closure_evidenced
+from bot.content.schema import GRADE_SCALES
+from bot.content.yamlfile import clip
 from bot.errors import Problem
 
 if TYPE_CHECKING:
@@ -19,6 +22,9 @@ if TYPE_CHECKING:
 class _Out:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # Ids written in the content, valid or not: a reference to an item that failed its own
+        # checks is not reported again as unknown (that error is a knock-on of the first).
+        self.defined: dict[str, set[str]] = {}
 
     def at(self, d: LDict, key: str | None, path: str, message: str, hint: str = "",
            warning: bool = False) -> None:
@@ -26,16 +32,34 @@ class _Out:
         self.problems.append(Problem(m.file, m.line, m.column, path, message, hint, warning))
 
 
+WHERE_DEFINED = {"owner": "content/owners.yaml", "area": "content/areas.yaml",
+                 "force": "a force file", "document": "a file's 'documents:'",
+                 "inspection": "an inspection file", "finding": "a file's 'findings:'"}
+
+
 def _ref(out: _Out, d: LDict, key: str, path: str, value: str | None, known: dict, what: str) -> bool:
     if value is None or value in known:
         return True
-    out.at(d, key, f"{path}.{key}", f"unknown {what} '{value}'.",
-           did_you_mean(value, list(known)) or f"Known: {', '.join(sorted(known)[:12])}.")
+    if value in out.defined.get(what, ()):
+        return False  # defined, but broken: its own error says why
+    if known:
+        hint = did_you_mean(value, list(known)) or f"Known: {', '.join(sorted(known)[:12])}."
+    else:
+        hint = f"No {what} is defined yet: add one in {WHERE_DEFINED.get(what, 'the content')}."
+    out.at(d, key, f"{path}.{key}", f"unknown {what} '{clip(value)}'.", hint)
     return False
+
+
+def _defined(raw: Raw) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for what in ("force", "document", "area", "owner", "inspection", "finding", "figure"):
+        out[what] = {str(d["id"]) for d, _, _ in raw.of(f"{what}s") if d.get("id")}
+    return out
 
 
 def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
     out = _Out()
+    out.defined = _defined(raw)
     idx = kb.index
     _duplicate_ids(out, raw)
 
@@ -50,7 +74,9 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
             _ref(out, d, "sources", path, doc, idx["document"], "document")
         if d.get("published") is not None and "published_source" not in d:
             out.at(d, "published", f"{path}.published",
-                   "a publication date needs a published_source saying where it is stated.")
+                   "a publication date needs a published_source saying where it is stated.",
+                   "Add 'published_source: {document: ..., line: ...}', or write published: "
+                   "null if no source states it.")
         _source(out, d, path, idx)
 
     for d, _, insp in raw.of("judgments"):
@@ -62,12 +88,17 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
         known = _ref(out, d, "carried_from", path, carried, idx["inspection"], "inspection")
         if carried is not None and known and d.get("grade") is not None:
             out.at(d, "grade", f"{path}.grade",
-                   "a carried-forward judgment takes its grade from 'carried_from'; remove 'grade'.")
+                   "a carried-forward judgment takes its grade from 'carried_from'.",
+                   "Remove 'grade', or remove 'carried_from' if it was graded this time.")
         grade = d.get("grade")
         if grade is not None and scale is not None and grade not in scale.grades:
+            other = next((name for name, words in GRADE_SCALES.items()
+                          if name != scale.scale and grade in words), None)
+            hint = (f"'{grade}' is a grade of the {other} scale; this inspection uses the "
+                    f"{scale.scale} scale." if other else
+                    did_you_mean(grade, scale.grades) or f"(the {scale.scale} scale)")
             out.at(d, "grade", f"{path}.grade",
-                   f"'{grade}' is not one of: {', '.join(scale.grades)}.",
-                   did_you_mean(grade, scale.grades) or f"(the {scale.scale} scale)")
+                   f"'{clip(grade)}' is not one of: {', '.join(scale.grades)}.", hint)
 
     for d, _, _ in raw.of("findings"):
         _finding(out, kb, d)
@@ -109,12 +140,15 @@ def figure_checks(out: _Out, d: LDict, idx: dict) -> None:
     legible = d.get("legible", True)
     value, qualifier, direction = d.get("value"), d.get("qualifier"), d.get("direction")
     if "value" in d and value is None and legible and "range" not in d:
-        out.at(d, "value", f"{path}.value",
-               "value is null: set 'legible: false' and say why in 'note', or give a 'range'.")
+        out.at(d, "value", f"{path}.value", "value is null but the figure is legible.",
+               "Write the value as printed, or if it cannot be read set 'legible: false' and "
+               "say why in 'note', or give a 'range'.")
     if value is not None and not legible:
-        out.at(d, "legible", f"{path}.legible", "a value that is not legible must be null.")
+        out.at(d, "legible", f"{path}.legible", "a value that is not legible must be null.",
+               "Write value: null, or remove 'legible: false'.")
     if d.get("unit") == "other" and not d.get("unit_label"):
-        out.at(d, "unit", f"{path}.unit", "unit 'other' needs a 'unit_label'.")
+        out.at(d, "unit", f"{path}.unit", "unit 'other' needs a 'unit_label'.",
+               "Add 'unit_label:' with the unit as printed.")
     if isinstance(d.get("label"), str) and (why := label_problem(d["label"])):
         out.at(d, "label", f"{path}.label", f"'{d['label']}': {why}.",
                "Write a short noun phrase, e.g. 'Unrecorded crimes'; keep the source's words "
@@ -173,10 +207,12 @@ def _finding(out: _Out, kb: KnowledgeBase, d: LDict) -> None:
     cause = d.get("cause")
     if cause is not None:
         if kind != "recommendation":
-            out.at(d, "cause", f"{path}.cause", "only a recommendation answers a cause of concern.")
+            out.at(d, "cause", f"{path}.cause", "only a recommendation answers a cause of concern.",
+                   "Remove 'cause', or set 'kind: recommendation'.")
         elif (_ref(out, d, "cause", path, cause, idx["finding"], "finding")
               and idx["finding"][cause].kind != "cause_of_concern"):
-            out.at(d, "cause", f"{path}.cause", f"'{cause}' is not a cause of concern.")
+            out.at(d, "cause", f"{path}.cause", f"'{cause}' is not a cause of concern.",
+                   "Point 'cause' at the cause of concern this recommendation answers.")
     if kind == "cause_of_concern" and fid and not kb.recommendations_for(fid):
         out.at(d, "id", path, "a cause of concern needs at least one recommendation.",
                f"Add a recommendation with 'cause: {fid}'.")
@@ -185,22 +221,36 @@ def _finding(out: _Out, kb: KnowledgeBase, d: LDict) -> None:
         for rel in ("follows_up", "repeats", "supersedes"):
             for target in links.get(rel) or []:
                 if target == fid:
-                    out.at(links, rel, f"{path}.links.{rel}", "a finding cannot link to itself.")
+                    out.at(links, rel, f"{path}.links.{rel}", "a finding cannot link to itself.",
+                           "Link to the id of the other finding.")
                 else:
                     _ref(out, links, rel, f"{path}.links", target, idx["finding"], "finding")
     history = [h for h in d.get("history") or [] if "status" in h]
+    if "status" in d.key_marks and "status" not in d:
+        return  # the status itself is wrong (its error says so): nothing to compare
+    if any("status" in h.key_marks and "status" not in h for h in d.get("history") or []):
+        return  # so is a history entry's
     status = d.get("status", "open")
     if history and history[-1]["status"] != status:
         out.at(d, "status" if "status" in d else "id", f"{path}.status",
                f"status is '{status}' but the latest history entry says '{history[-1]['status']}'.",
                "Make them agree.")
-    if status != "open" and not history:
+    if status == "closed":
+        last = history[-1] if history else None
+        if not (last and closure_evidenced(last.get("date"), last.get("evidence"))):
+            out.at(d, "status", f"{path}.status",
+                   "status 'closed' needs a history entry with evidence, dated or citing a "
+                   "source document; until then the bot says 'closed (no evidence recorded)'.",
+                   "Add a 'history' entry with the date, status: closed and its evidence "
+                   "(document and line, or a url).", warning=True)
+    elif status != "open" and not history:
         out.at(d, "status", f"{path}.status",
                f"status '{status}' has no history entry with evidence.",
                "Add a 'history' entry with the date, status and evidence.", warning=True)
     dates = [h.get("date") for h in history if h.get("date")]
     if dates != sorted(dates):
-        out.at(d, "history", f"{path}.history", "history entries must be oldest first.")
+        out.at(d, "history", f"{path}.history", "history entries must be oldest first.",
+               "Reorder the entries by date, oldest at the top.")
     for h in history:
         ev = h.get("evidence")
         if isinstance(ev, LDict) and "document" in ev:
@@ -217,7 +267,10 @@ def _duplicate_ids(out: _Out, raw: Raw) -> None:
         seen.clear()
         for key in scope:
             for d, _, insp in raw.of(key):
-                ids = [(d, d.get("id") or (f"{insp.get('id')}-{d.get('area')}" if insp else None))]
+                item_id = d.get("id")
+                if not item_id and key == "judgments" and insp and "id" not in d.key_marks:
+                    item_id = f"{insp.get('id')}-{d.get('area')}"  # a judgment's implied id
+                ids = [(d, item_id)]
                 ids += [(p, p.get("id")) for p in d.get("parts") or []]
                 for owner, item_id in ids:
                     if not item_id:

@@ -16,7 +16,18 @@ from typing import Any
 
 import yaml
 
-from bot.content.yamlfile import BOOL, FLOAT, INT, NULL, STR, TIMESTAMP, Mark, mark_of, scalar_kind
+from bot.content.yamlfile import (
+    BOOL,
+    FLOAT,
+    INT,
+    NULL,
+    STR,
+    TIMESTAMP,
+    Mark,
+    clip,
+    mark_of,
+    scalar_kind,
+)
 from bot.errors import Problem
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -26,6 +37,12 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _plain(node: yaml.ScalarNode) -> bool:
     """An unquoted scalar (the C and Python parsers spell 'plain' as '' and None)."""
     return not node.style
+
+
+def _deleted(node: yaml.Node) -> bool:
+    """`key:` with nothing after it (an explicit `null` or `~` is written on purpose)."""
+    return isinstance(node, yaml.ScalarNode) and node.tag == NULL and node.value == "" \
+        and _plain(node)
 
 
 class LDict(dict):
@@ -56,9 +73,30 @@ class Checker:
         self.problems.append(Problem(m.file, m.line, m.column, path, message, hint, warning=True))
 
 
+def _opposite(a: str, b: str) -> bool:
+    """'adequate' and 'inadequate': close in spelling, opposite in meaning."""
+    a, b = a.lower(), b.lower()
+    return any(x == p + y for x, y in ((a, b), (b, a)) for p in ("in", "un", "non", "non-"))
+
+
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    word = word[:200]  # difflib is quadratic: a long value is no typo of a short word
+    folded = {c.lower().replace(" ", "_").replace("-", "_"): c for c in choices}
+    same = folded.get(word.lower().replace(" ", "_").replace("-", "_"))
+    if same is not None and same != word:  # `HMICfrs`, `Closed`, `area for improvement`
+        return f"Did you mean '{same}'?"
+    close = [c for c in difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+             if not _opposite(word, c)]
     return f"Did you mean '{close[0]}'?" if close else ""
+
+
+def _lower_hint(value: str, pattern: re.Pattern[str] | None) -> str:
+    if pattern is not ID_RE:
+        return ""
+    if value != value.lower() and pattern.match(value.lower()):
+        return f"Write it in lower case: '{clip(value.lower())}'."
+    tidy = re.sub(r"[^a-z0-9.]+", "-", value.lower()).strip("-")
+    return f"Write e.g. '{clip(tidy)}'." if tidy and pattern.match(tidy) else ""
 
 
 class Invalid(Exception):
@@ -110,15 +148,16 @@ class Text(Kind):
         s = self._scalar(node, path, ck, "text")
         if s.tag != STR and _plain(s):
             # YAML 1.1 turns `no` into False, `8:30` into 510 and `2017-05-01` into a date.
-            ck.error(s, path, f"'{s.value}' is read by YAML as {scalar_kind(s)}, not text.",
-                     f"Put it in quotes: \"{s.value}\".")
+            ck.error(s, path, f"'{clip(s.value)}' is read by YAML as {scalar_kind(s)}, not text.",
+                     f"Put it in quotes: \"{clip(s.value)}\".")
             raise Invalid
         value = s.value
         if not value.strip():
-            ck.error(s, path, "must not be empty")
+            ck.error(s, path, "must not be empty", "Write the text, or remove the key.")
             raise Invalid
         if self.pattern and not self.pattern.match(value):
-            ck.error(s, path, f"'{value}' is not valid: {self.pattern_doc}")
+            ck.error(s, path, f"'{clip(value)}' is not valid: {self.pattern_doc}",
+                     _lower_hint(value, self.pattern))
             raise Invalid
         return value
 
@@ -149,19 +188,21 @@ class Date(Kind):
         s = self._scalar(node, path, ck, "a date")
         if _plain(s) and s.tag != STR:
             if s.tag == TIMESTAMP:
-                ck.error(s, path, f"date {s.value} must be quoted.", f"Write \"{s.value}\".")
+                ck.error(s, path, f"date {clip(s.value)} must be quoted.",
+                         f"Write \"{clip(s.value)}\".")
             else:
-                ck.error(s, path, f"'{s.value}' is read by YAML as {scalar_kind(s)}, not a date.",
+                ck.error(s, path, f"'{clip(s.value)}' is read by YAML as {scalar_kind(s)}, not a date.",
                          "Write a quoted date such as \"2017-05-01\".")
             raise Invalid
         if not DATE_RE.match(s.value):
-            ck.error(s, path, f"'{s.value}' is not a date in the form YYYY-MM-DD.",
+            ck.error(s, path, f"'{clip(s.value)}' is not a date in the form YYYY-MM-DD.",
                      "Write a quoted date such as \"2017-05-01\".")
             raise Invalid
         try:
             return dt.date.fromisoformat(s.value)
         except ValueError:
-            ck.error(s, path, f"'{s.value}' is not a real date.")
+            ck.error(s, path, f"'{clip(s.value)}' is not a real date.",
+                     "Check the month (01-12) and the day.")
             raise Invalid from None
 
     def json_schema(self) -> dict[str, Any]:
@@ -183,17 +224,19 @@ class Number(Kind):
         allowed = (INT,) if self.integer else (INT, FLOAT)
         if s.tag not in allowed or not _plain(s) or ":" in s.value:
             want = "a whole number" if self.integer else "a number"
-            ck.error(s, path, f"'{s.value}' is not {want}.",
+            ck.error(s, path, f"'{clip(s.value)}' is not {want}.",
                      "Write digits only, e.g. 12.5 (no %, no commas, no quotes).")
             raise Invalid
         text = s.value.replace("_", "")
         try:
             value: float | int = int(text, 0) if s.tag == INT else float(text)
         except ValueError:
-            ck.error(s, path, f"'{s.value}' is not a number.")
+            ck.error(s, path, f"'{clip(s.value)}' is not a number.")
             raise Invalid from None
         if self.minimum is not None and value < self.minimum:
-            ck.error(s, path, f"{value} is below the minimum {self.minimum}.")
+            ck.error(s, path, f"{value} is below the minimum {self.minimum}.",
+                     f"Write {self.minimum} or more (line numbers start at 1)."
+                     if self.minimum == 1 else f"Write {self.minimum} or more.")
             raise Invalid
         return value
 
@@ -210,7 +253,8 @@ class Bool(Kind):
     def check(self, node: yaml.Node, path: str, ck: Checker) -> bool:
         s = self._scalar(node, path, ck, "true or false")
         if s.tag != BOOL or not _plain(s) or s.value not in ("true", "false"):
-            ck.error(s, path, f"'{s.value}' is not true or false.")
+            ck.error(s, path, f"'{clip(s.value)}' is not true or false.",
+                     "Write true or false, without quotes.")
             raise Invalid
         return s.value == "true"
 
@@ -230,7 +274,7 @@ class Choice(Kind):
             return None
         s = self._scalar(node, path, ck, "one of: " + ", ".join(self.values))
         if s.value not in self.values:
-            ck.error(s, path, f"'{s.value}' is not one of: {', '.join(self.values)}.",
+            ck.error(s, path, f"'{clip(s.value)}' is not one of: {', '.join(self.values)}.",
                      did_you_mean(s.value, self.values))
             raise Invalid
         return s.value
@@ -287,7 +331,7 @@ class Record(Kind):
 
     def check(self, node: yaml.Node, path: str, ck: Checker) -> LDict:
         if not isinstance(node, yaml.MappingNode):
-            shape = "a list" if isinstance(node, yaml.SequenceNode) else f"'{node.value}'"
+            shape = "a list" if isinstance(node, yaml.SequenceNode) else f"'{clip(node.value)}'"
             ck.error(node, path, f"expected a mapping of {self.name} fields, found {shape}")
             raise Invalid
         out = LDict()
@@ -295,12 +339,19 @@ class Record(Kind):
         out.key_marks = {}
         failed = False
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                # Never turned into text: an aliased mapping as a key would expand without end.
+                ck.error(key_node, path or self.name, "a key must be a plain word, not a list "
+                         "or a mapping.", "Write 'key: value'.")
+                failed = True
+                continue
+            key = clip(key_node.value, 60)
             sub = f"{path}.{key}" if path else key
             if key in out.key_marks:
                 first = out.key_marks[key]
                 ck.error(key_node, sub, f"duplicate key '{key}' (first at line {first.line}).",
-                         "Remove one of them.")
+                         "Remove one of them, or start a new list item with '- ' if this "
+                         "line begins another item.")
                 continue
             # Point later problems (a bad reference, a grade off the scale) at the value.
             out.key_marks[key] = mark_of(value_node, ck.file)
@@ -310,13 +361,22 @@ class Record(Kind):
                         did_you_mean(key, list(self.fields)) or
                         "Allowed: " + ", ".join(self.fields) + ".")
                 continue
+            if _deleted(value_node):
+                # `grade:` with nothing after it is a deleted value, not a deliberate null.
+                ck.error(key_node, sub, f"'{key}' has no value.",
+                         "Write its value after the colon" +
+                         ("; write null if it is deliberately not stated." if spec.kind.nullable
+                          else "."))
+                failed = True
+                continue
             try:
                 out[key] = spec.kind.check(value_node, sub, ck)
             except Invalid:
                 failed = True
         for spec in self.fields.values():
             if spec.required and spec.name not in out.key_marks:
-                ck.error(node, path or self.name, f"missing required key '{spec.name}' in {self.name}.")
+                ck.error(node, path or self.name, f"missing required key '{spec.name}' in {self.name}.",
+                         f"Add '{spec.name}: ...' to this {self.name}.")
                 failed = True
         if failed:
             out["__invalid__"] = True

@@ -5,6 +5,7 @@ served unless the whole knowledge base is valid."""
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 from typing import Any
 
@@ -33,25 +34,72 @@ from bot.content.policy import Policy
 from bot.content.policy import build as build_policy
 from bot.content.raw import Raw
 from bot.content.schema import FILE, GRADE_SCALES
-from bot.content.yamlfile import Mark, YamlSyntaxError, display_path, read_file
+from bot.content.yamlfile import Mark, YamlSyntaxError, clip, display_path, read_file
 from bot.errors import ContentInvalid, Problem
 
 
 def content_files(content_dir: Path) -> list[Path]:
-    return sorted(p for p in content_dir.rglob("*.yaml") if p.is_file())
+    """The *.yaml files under content_dir (links included: `find` refuses those outside)."""
+    return find(content_dir)[0]
+
+
+def find(content_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The *.yaml files to read, and the problems met on the way: a folder that cannot be read,
+    a file or folder that is a link resolving outside the content folder (refused by name and
+    never read, so a link to a secret cannot leak it into an error message)."""
+    root = content_dir.resolve()
+    files: list[Path] = []
+    problems: list[Problem] = []
+
+    def refuse(path: Path, what: str) -> None:
+        problems.append(Problem(display_path(path), 1, 1, "",
+                                f"is a link to a {what} outside the content folder; refused "
+                                "(not read).", "Copy the file into the content folder instead."))
+
+    def unreadable(err: OSError) -> None:
+        where = Path(err.filename) if err.filename else content_dir
+        problems.append(Problem(display_path(where), 1, 1, "",
+                                "this folder cannot be read, so its files were not checked.",
+                                "Make it readable by the user the bot runs as."))
+
+    for folder, dirs, names in os.walk(content_dir, onerror=unreadable):
+        base = Path(folder)
+        for name in list(dirs):
+            sub = base / name
+            if sub.is_symlink() and not _inside(sub, root):
+                refuse(sub, "folder")
+        for name in names:
+            path = base / name
+            if not name.endswith(".yaml"):
+                continue
+            if not _inside(path, root):
+                refuse(path, "file")
+            elif path.is_file():
+                files.append(path)
+    return sorted(files), problems
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop
+        return False
 
 
 def read_all(content_dir: Path) -> tuple[Raw, list[Problem]]:
-    raw, problems = Raw(), []
-    files = content_files(content_dir)
-    if not files:
+    raw = Raw()
+    files, problems = find(content_dir)
+    if not files and not problems:
         problems.append(Problem(display_path(content_dir), 1, 1, "", "no *.yaml files found"))
+    raw.unread = bool(problems)
     for path in files:
         shown = display_path(path)
         try:
             node = read_file(path, shown)
         except YamlSyntaxError as exc:
-            problems.append(Problem(exc.mark.file, exc.mark.line, exc.mark.column, "", exc.message))
+            problems.append(Problem(exc.mark.file, exc.mark.line, exc.mark.column, "",
+                                    exc.message, exc.hint))
+            raw.unread = True
             continue
         if node is None:  # an empty file (or only comments) is allowed
             continue
@@ -109,11 +157,15 @@ def _check(content_dir: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     raw, problems = read_all(content_dir)
     policy = None
     if raw.policy is not None:  # the reminders policy: its time zone, routes, quiet periods
-        ids = {kind: {str(d.get("id")) for d, _, _ in raw.of(f"{kind}s")} for kind in ("area", "owner")}
+        ids = None if raw.unread else {kind: {str(d.get("id")) for d, _, _ in raw.of(f"{kind}s")}
+                                         for kind in ("area", "owner")}
         policy, more = build_policy(raw.policy, ids)
         problems.extend(more)
     kb = build(raw, problems, policy)
-    problems.extend(checks.cross_references(kb, raw))
+    if not raw.unread:
+        # With a file unread, references to what it defines would all look wrong: the checks
+        # across files wait until every file parses.
+        problems.extend(checks.cross_references(kb, raw))
     problems = sorted(set(problems))
     return (None if any(not p.warning for p in problems) else kb), problems
 
@@ -143,7 +195,7 @@ def _deadline(d: LDict | None, published: Any, problems: list[Problem], path: st
         if period is None:
             m = d.key_marks["after_publication"]
             problems.append(Problem(m.file, m.line, m.column, f"{path}.after_publication",
-                                    f"'{after}' is not a period.",
+                                    f"'{clip(after)}' is not a period.",
                                     "Write e.g. '3 months', '6 weeks' or '0 days'."))
         elif date is None and published is not None:
             date = add_period(published, period)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,15 @@ class Evidence:
     note: str | None = None
 
 
+def closure_evidenced(date: dt.date | None, evidence: Evidence | Any | None) -> bool:
+    """A closure is evidenced by an entry with evidence that is dated, or that cites the line
+    of a source document saying so (some sources are undated: a date is never guessed)."""
+    if not evidence:
+        return False
+    document = evidence.get("document") if isinstance(evidence, dict) else evidence.document
+    return bool(date or document)
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     date: dt.date | None
@@ -164,6 +174,13 @@ class Finding:
             out.append((self.id, self.deadline))
         out.extend((p.id, p.deadline) for p in self.parts if p.deadline)
         return tuple(out)
+
+    @property
+    def closed_without_evidence(self) -> bool:
+        """Closed, but the latest history entry neither is dated nor cites a source for it
+        (answers then say "closed (no evidence recorded)"; `validate --strict` refuses it)."""
+        return self.status == "closed" and not (self.history and closure_evidenced(
+            self.history[-1].date, self.history[-1].evidence))
 
     @property
     def last_update(self) -> dt.date | None:

@@ -19,6 +19,7 @@ import holidays
 
 from bot.content.fields import LDict, did_you_mean
 from bot.content.schema import WEEKDAYS
+from bot.content.yamlfile import clip
 from bot.errors import Problem
 
 POLICY_FILE = "policy.yaml"
@@ -161,7 +162,8 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
     if "days" in d:
         kw["days"] = tuple(d["days"])
         if not kw["days"]:
-            problems.append(_problem(d, "days", f"{path}.days", "no digest day is listed."))
+            problems.append(_problem(d, "days", f"{path}.days", "no digest day is listed.",
+                                     "List at least one day, e.g. [mon, tue, wed, thu, fri]."))
     if "lead_times" in d:
         kw["lead_times"] = tuple(sorted(set(d["lead_times"]), reverse=True))
     if "timezone" in d:
@@ -169,7 +171,7 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
             ZoneInfo(d["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             problems.append(_problem(d, "timezone", f"{path}.timezone",
-                                     f"'{d['timezone']}' is not a time zone.",
+                                     f"'{clip(d['timezone'])}' is not a time zone.",
                                      "Write an IANA name such as Europe/London."))
             kw.pop("timezone")
     routes = []
@@ -180,9 +182,11 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
             if ids is not None and key in r and r[key] not in ids[kind]:
                 known = sorted(ids[kind])
                 problems.append(_problem(r, key, f"{path}.routes[{i}].{key}",
-                                         f"unknown {kind} '{r[key]}'.",
+                                         f"unknown {kind} '{clip(r[key])}'.",
                                          did_you_mean(r[key], known)
-                                         or f"Known: {', '.join(known[:12])}."))
+                                         or (f"Known: {', '.join(known[:12])}." if known else
+                                             f"No {kind} is defined yet: add one in content/"
+                                             f"{kind}s.yaml.")))
         routes.append(Route(r["channel"], r.get("area"), r.get("owner"), r.get("kind")))
         m = r.key_marks.get("channel", r.mark)
         where.setdefault(r["channel"], f"{m.file}:{m.line}:{m.column}")
@@ -192,7 +196,8 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
         if "from" in q and "to" in q:
             if q["from"] > q["to"]:
                 problems.append(_problem(q, "to", f"{path}.quiet_periods[{i}].to",
-                                         "ends before it starts."))
+                                         "ends before it starts.",
+                                         "Swap 'from' and 'to', or correct the year."))
             quiet.append(Quiet(q["from"], q["to"], q.get("note")))
     kw["quiet_periods"] = tuple(quiet)
     kw["where"] = where

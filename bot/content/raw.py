@@ -14,6 +14,7 @@ class Raw:
 
     items: dict[str, list[tuple[LDict, str, LDict | None]]] = field(default_factory=dict)
     policy: LDict | None = None  # the `policy:` mapping of policy.yaml, checked after building
+    unread: bool = False  # a file or folder could not be read or parsed
 
     def add(self, key: str, item: LDict, file: str, inspection: LDict | None) -> None:
         self.items.setdefault(key, []).append((item, file, inspection))

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.content.yamllimits import LimitExceeded, Limits, check_limits
+from bot.content.yamlsyntax import explain, line_col
+
 # The C parser is several times faster; fall back to pure Python where libyaml is absent.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -35,33 +38,71 @@ def mark_of(node: yaml.Node, file: str) -> Mark:
 
 
 class YamlSyntaxError(Exception):
-    def __init__(self, mark: Mark, message: str):
+    """A file that cannot be read as YAML (or is refused unread): where, what, and what to do."""
+
+    def __init__(self, mark: Mark, message: str, hint: str = ""):
         super().__init__(message)
         self.mark = mark
         self.message = message
+        self.hint = hint
 
 
-def compose(text: str, file: str) -> yaml.Node | None:
-    """Compose one YAML document; raise YamlSyntaxError with a plain-words message."""
+def clip(value: object, limit: int = 80) -> str:
+    """A value as quoted in a message: on one line, at most `limit` characters. A message never
+    repeats a whole value (a file may hold anything, a token included)."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def compose(text: str, file: str, limits: Limits | None = None) -> yaml.Node | None:
+    """Compose one YAML document within `limits`; raise YamlSyntaxError in plain words, at the
+    line where the mistake most likely is."""
     try:
+        check_limits(text, file, limits or Limits())
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        words = exc.problem or "invalid YAML"
-        if exc.context:
-            words = f"{exc.context}: {words}"
-        raise YamlSyntaxError(Mark(file, line, col), f"YAML syntax error: {words}") from None
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
-        raise YamlSyntaxError(Mark(file, 1, 1), f"YAML error: {exc}") from None
+        mark, message, hint = explain(exc, text)
+        raise YamlSyntaxError(Mark(file, *mark), message, hint) from None
+    except LimitExceeded as exc:
+        raise YamlSyntaxError(Mark(file, exc.line, exc.column), exc.message, exc.hint) from None
+    except yaml.reader.ReaderError as exc:  # a control character, a NUL
+        line, col = line_col(text, exc.position)
+        raise YamlSyntaxError(
+            Mark(file, line, col),
+            f"control character U+{exc.character:04X} is not allowed in YAML"
+            if isinstance(exc.character, int) else "a character YAML does not allow",
+            "Delete it (it often comes with text copied out of a PDF).") from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(Mark(file, 1, 1), f"YAML error: {clip(exc)}") from None
 
 
-def read_file(path: Path, display: str) -> yaml.Node | None:
+def read_file(path: Path, display: str, limits: Limits | None = None) -> yaml.Node | None:
+    """Read and compose one content file. Every failure is a YamlSyntaxError naming the file
+    and, where there is one, the line: never a traceback."""
+    limits = limits or Limits()
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(limits.file_bytes + 1)
+    except PermissionError:
+        raise YamlSyntaxError(Mark(display, 1, 1), "cannot be read: permission denied.",
+                              "Make the file readable by the user the bot runs as.") from None
+    except OSError as exc:
+        raise YamlSyntaxError(Mark(display, 1, 1),
+                              f"cannot be read ({clip(exc.strerror or exc)}).") from None
+    if len(data) > limits.file_bytes:
+        raise YamlSyntaxError(Mark(display, 1, 1),
+                              f"the file is larger than {limits.file_bytes // 1_000_000} MB, the "
+                              "most a content file may be.", "Split it into smaller files.")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise YamlSyntaxError(Mark(display, 1, 1), f"not UTF-8 text ({exc.reason})") from None
-    return compose(text, display)
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = len(data[data.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace"))
+        raise YamlSyntaxError(Mark(display, line, col + 1),
+                              f"not UTF-8 text (byte 0x{data[exc.start]:02X}).",
+                              "Save the file as UTF-8 (in most editors: Save with encoding, "
+                              "UTF-8).") from None
+    return compose(text, display, limits)
 
 
 def scalar_kind(node: yaml.ScalarNode) -> str:
@@ -82,4 +123,4 @@ def display_path(path: Path) -> str:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
-    return str(path.resolve()) if rel.startswith("..") else rel
+    return os.path.abspath(path) if rel.startswith("..") else rel  # a link is named, not followed

@@ -20,4 +20,10 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
         q = parse(text)
     except CommandError as exc:
         return renderer.render_error(exc)
-    return renderer.render(run_query(kb, q, as_of, context))
+    try:
+        return renderer.render(run_query(kb, q, as_of, context))
+    except OverflowError:
+        # `due 30 days` as of 9999-12-31: the window runs off the calendar (years 1 to 9999).
+        return renderer.render_error(CommandError(
+            f"That reaches past the end of the calendar from {as_of.isoformat()}: dates run "
+            "from the year 1 to 31 December 9999. Ask as of an earlier date, or for fewer days."))

@@ -3,10 +3,11 @@ build blocks. Long answers are paged (Previous/Next buttons), never cut off sile
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.render.buttonstate import Keep
+from bot.render.buttonstate import encode as encode_state
 from bot.render.templating import slack_escape
 from bot.render.text import Chunk, Rendered
 
@@ -87,13 +88,14 @@ def _section(text: str, item_id: str | None) -> dict[str, Any]:
     return block
 
 
-def page_state(command: str, page: int, as_of: str | None) -> str:
-    return json.dumps({"q": command, "p": page, "d": as_of}, separators=(",", ":"))[:2000]
-
-
 def to_message(rendered: Rendered, *, command: str = "", page: int = 1, as_of: str | None = None,
-               response_type: str = "ephemeral", share_button: bool = True) -> dict[str, Any]:
-    """The Slack message payload for one page of an answer: `text`, `blocks`, `response_type`."""
+               response_type: str = "ephemeral", share_button: bool = True,
+               keep: Keep | None = None) -> dict[str, Any]:
+    """The Slack message payload for one page of an answer: `text`, `blocks`, `response_type`.
+    `keep` remembers button states too long for a button (bot.render.buttonstate)."""
+    def page_state(command: str, page: int, as_of: str | None) -> str:
+        return encode_state(command, page, as_of, keep)
+
     pages = paginate(rendered)
     page = max(1, min(page, len(pages)))
     current = pages[page - 1]

@@ -100,6 +100,11 @@ def destination(value: str) -> str:
     return slack_escape(value)
 
 
+def as_text(value: str) -> str:
+    """Typed text shown as code: never a mention, link or channel reference."""
+    return Mrkdwn("`" + slack_escape(value).replace("`", "'") + "`")
+
+
 def tick_time(value: dt.datetime) -> str:
     return f"{value:%A} {value.day} {value:%B %Y} at {value:%H:%M} ({value.tzinfo})"
 
@@ -161,7 +166,7 @@ def build_env(templates_dir: Path | None = None) -> jinja2.Environment:
         long_date=long_date, short_date=short_date, plural=plural, number=number,
         with_unit=with_unit, badge=badge, status=STATUS_WORDS.get,
         kind=KIND_WORDS.get, mrkdwn=Mrkdwn, escape_slack=slack_escape, destination=destination,
-        tick_time=tick_time, **FIGURE_FILTERS,
+        as_text=as_text, tick_time=tick_time, **FIGURE_FILTERS,
     )
     env.globals.update(item=item)
     return env

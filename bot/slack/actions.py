@@ -15,6 +15,7 @@ from slack_bolt import Ack, App, Respond
 from bot.render.blocks import PAGE_ACTION, SHARE_ACTION, SHOW_ACTION
 from bot.slack import messages
 from bot.slack.failures import guarded
+from bot.slack.gate import on_hooks_host
 from bot.slack.services import Services, add_context, asked_in, mention, read_state
 
 log = logging.getLogger(__name__)
@@ -28,27 +29,30 @@ def _action(body: dict[str, Any]) -> dict[str, Any]:
     return (body.get("actions") or [{}])[0]
 
 
-def _can_respond(body: dict[str, Any]) -> bool:
-    if body.get("response_url"):
+def _can_respond(body: dict[str, Any], hooks_url: str) -> bool:
+    url = body.get("response_url")
+    if on_hooks_host(url, hooks_url):
         return True
-    log.warning("button pressed where there is no response_url (%s)",
-                (body.get("container") or {}).get("type"))
+    log.warning("button pressed where there is no response_url on %s (%s)", hooks_url,
+                "none" if not url else "another host")
     return False
 
 
-def _button_state(body: dict[str, Any], respond: Respond) -> Any:
-    """The (query, page, as_of) a paging or share button carries; None when there is nothing to
-    do (no response_url) or the value is unreadable (the user is told the button expired)."""
-    if not _can_respond(body):
-        return None
-    state = read_state(_action(body).get("value") or "")
-    if state is None:
-        respond(**messages.simple(messages.EXPIRED_BUTTON), replace_original=False)
-    return state
-
-
 def register(app: App, services: Services) -> None:
-    @guarded
+    hooks_url = services.settings.slack_hooks_url
+
+    def _button_state(body: dict[str, Any], respond: Respond) -> Any:
+        """The (query, page, as_of) a paging or share button carries; None when there is
+        nothing to do (no response_url) or the value is unreadable or expired (the user is
+        told)."""
+        if not _can_respond(body, hooks_url):
+            return None
+        state = read_state(_action(body).get("value") or "", services.states)
+        if state is None:
+            respond(**messages.simple(messages.EXPIRED_BUTTON), replace_original=False)
+        return state
+
+    @guarded(services.settings.slack_hooks_url)
     def page(body: dict[str, Any], respond: Respond, client: Any) -> None:
         state = _button_state(body, respond)
         if state is None:
@@ -62,7 +66,7 @@ def register(app: App, services: Services) -> None:
             # stays as shared.
             respond(**payload, replace_original=False)
 
-    @guarded
+    @guarded(services.settings.slack_hooks_url)
     def share(body: dict[str, Any], respond: Respond, client: Any) -> None:
         state = _button_state(body, respond)
         if state is None:
@@ -74,9 +78,9 @@ def register(app: App, services: Services) -> None:
         respond(**add_context(payload, messages.SHARED_BY.format(user=user)),
                 replace_original=False)
 
-    @guarded
+    @guarded(services.settings.slack_hooks_url)
     def show(body: dict[str, Any], respond: Respond, client: Any) -> None:
-        if not _can_respond(body):
+        if not _can_respond(body, hooks_url):
             return
         item_id = (_action(body).get("value") or "").strip()[:200]
         respond(**services.message(f"show {item_id}"), replace_original=False)

@@ -78,7 +78,8 @@ def post_digest(services: Services, client: WebClient, user_id: str,
         return messages.simple(messages.POST_DIGEST_USAGE)
     channel_id = match.group("ref") or match.group("id")
     channel = channel_id or f"#{match.group('name')}"
-    shown = f"<#{channel_id}>" if channel_id else slack_escape(channel)
+    # Echoed as text: a typed channel never becomes a channel reference in the reply.
+    shown = slack_escape(channel)
     pages = services.all_pages("digest", destination=channel_id or channel)
     try:
         for page in pages:

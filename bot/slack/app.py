@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.reminders.reader import LedgerReader
 from bot.settings import Settings
 from bot.slack import actions, commands, home
-from bot.slack.failures import handle_error
+from bot.slack.failures import error_handler
 from bot.slack.services import AnswerCache, KnowledgeBaseHolder, Services
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ def build_app(settings: Settings, kb_holder: KnowledgeBaseHolder, *,
         # a test's fixed `today` previews the digest from the start of that day
         now=None if today else (lambda: dt.datetime.now(ZoneInfo(settings.timezone))),
         ledger=LedgerReader(settings))
-    app.error(handle_error)
+    app.error(error_handler(settings.slack_signing_secret, settings.slack_hooks_url,
+                            socket_mode=socket_mode))
     commands.register(app, services)
     actions.register(app, services)
     home.register(app, services)

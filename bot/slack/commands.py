@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.slack import admin, messages
+from bot.slack.gate import on_hooks_host
 from bot.slack.services import Services, asked_in
 
 COMMAND = "/inspection"
@@ -36,6 +37,9 @@ def register(app: App, services: Services) -> None:
         try:
             payload = future.result(timeout=services.answer_timeout)
         except FutureTimeout:
+            if not on_hooks_host(body.get("response_url"), services.settings.slack_hooks_url):
+                ack(**messages.simple(messages.TOO_SLOW))
+                return
             ack(text=messages.WORKING, response_type="ephemeral")
             future.add_done_callback(lambda done: _deliver_late(done, respond))
             return

@@ -52,7 +52,7 @@ def register(app: App, services: Services) -> None:
     def _ack(ack: Ack) -> None:
         ack()
 
-    @guarded
+    @guarded(services.settings.slack_hooks_url)
     def publish(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return  # the Messages tab

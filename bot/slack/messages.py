@@ -11,7 +11,9 @@ from typing import Any
 WORKING = "Working on it… the answer will appear here in a moment."
 APOLOGY = ("Sorry, something went wrong on my side while answering that. Try again in a minute, "
            "or try `/inspection help`. If it keeps happening, tell the bot's maintainers.")
-EXPIRED_BUTTON = "That button is from an old answer. Run the `/inspection` command again."
+EXPIRED_BUTTON = ("That button has expired: the answer it belongs to is no longer kept. Run the "
+                  "`/inspection` command again.")
+TOO_SLOW = "That is taking longer than usual. Try again in a minute."
 
 NOT_ADMIN = ("Sorry, `{command}` is for the bot's administrators. Ask one of them, or change "
              "the content in git and it is picked up within seconds.")

@@ -4,7 +4,6 @@ the one way every listener turns slash-command text into a Slack message."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -17,6 +16,7 @@ from bot.ask.digest import StateOf
 from bot.live import ReloadResult, Snapshot
 from bot.render.answer import Context, answer
 from bot.render.blocks import MAX_BLOCKS, paginate, to_message
+from bot.render.buttonstate import decode as decode_state
 from bot.render.templating import slack_escape
 from bot.render.text import Rendered
 from bot.settings import Settings
@@ -60,6 +60,27 @@ class AnswerCache:
                 self._items.popitem(last=False)
 
 
+class KeptStates:
+    """Button states too long for a button, by key (bot.render.buttonstate): the last `size`
+    of them, in this process. A key that has gone reads as an expired button."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def keep(self, key: str, state: str) -> None:
+        with self._lock:
+            self._items[key] = state
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def lookup(self, key: str) -> str | None:
+        with self._lock:
+            return self._items.get(key)
+
+
 @dataclass(frozen=True)
 class Services:
     settings: Settings
@@ -70,6 +91,7 @@ class Services:
     # a busy server needs headroom to send the ack itself.
     answer_timeout: float = 1.5
     cache: AnswerCache = field(default_factory=AnswerCache)
+    states: KeptStates = field(default_factory=KeptStates)
     # For `digest`, which looks ahead from now at what the reminders ledger has not sent yet:
     now: Callable[[], dt.datetime] | None = None  # None: the start of the day asked about
     ledger: StateOf | None = None
@@ -110,7 +132,7 @@ class Services:
         rendered = answer(snap.kb, snap.renderer, text, date, self.context(destination, as_of))
         message = to_message(rendered, command=encode_query(text), page=page,
                              as_of=date.isoformat(), response_type=response_type,
-                             share_button=share_button)
+                             share_button=share_button, keep=self.states.keep)
         if cacheable:
             self.cache.put(key, message)
         return message
@@ -145,22 +167,22 @@ def asked_in(body: dict[str, Any]) -> str | None:
 # Button values carry the query. It is stored Slack-escaped so that no payload the app sends
 # holds a raw `<!channel>` anywhere, even in places Slack does not display.
 def encode_query(text: str) -> str:
-    return slack_escape(text[:1000])
+    return slack_escape(text)
 
 
 def decode_query(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def read_state(value: str) -> tuple[str, int, dt.date | None] | None:
-    """The (query, page, as_of) a page or share button carries; None if it is not ours."""
-    try:
-        state = json.loads(value)
-        query, page = decode_query(str(state["q"])), int(state["p"])
-        as_of = dt.date.fromisoformat(state["d"]) if state.get("d") else None
-    except (ValueError, KeyError, TypeError):
+def read_state(value: str, states: KeptStates | None = None
+               ) -> tuple[str, int, dt.date | None] | None:
+    """The (query, page, as_of) a page or share button carries; None if it is not ours or
+    was kept server-side and has gone."""
+    state = decode_state(value, states.lookup if states else None)
+    if state is None:
         return None
-    return query, max(1, page), as_of
+    query, page, as_of = state
+    return decode_query(query), page, as_of
 
 
 def add_context(message: dict[str, Any], text: str) -> dict[str, Any]:
