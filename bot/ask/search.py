@@ -1,7 +1,12 @@
-"""Ranked full-text search over findings, figures and judgments, tolerant of typos.
+"""Ranked full-text search over findings, judgments, figures and responses, tolerant of typos.
 
-An inverted index with BM25 scoring. A query word that is not in the vocabulary is matched to
-close words (edit similarity), at a discount, so `safegaurding` still finds safeguarding.
+BM25F: each item is indexed by field (a finding's official text, its parts, its kind, its area,
+the maintainers' note...), each field with its own weight and length normalisation, so a word
+in a finding's official wording counts for more than the same word in a note, and a short figure
+label does not win on length alone. Findings and judgments get a small prior over figures: a
+person searching `domestic abuse` wants the findings about it before the figures that mention
+it. A query word that is not in the vocabulary is matched to close words (edit similarity), at a
+discount, so `safegaurding` still finds safeguarding.
 """
 
 from __future__ import annotations
@@ -20,7 +25,16 @@ if TYPE_CHECKING:
     from bot.content.kb import KnowledgeBase
 
 K1, B = 1.2, 0.75
+KIND_WORDS = {"cause_of_concern": "cause of concern", "recommendation": "recommendation",
+              "area_for_improvement": "area for improvement"}
+# Field weights: official wording first, then what names the item, then notes.
+WEIGHTS = {"text": 3.0, "parts": 2.0, "kind": 1.0, "area": 1.5, "note": 0.5, "label": 2.5,
+           "topics": 1.5, "period": 0.5, "question": 2.0, "quote": 1.5, "grade": 1.0,
+           "said": 1.0, "name": 1.0}
+PRIOR = {"finding": 1.2, "judgment": 1.15, "figure": 1.0, "response": 0.9}
 _build_lock = threading.Lock()
+
+Key = tuple[str, str]  # (kind, id)
 
 
 def index_of(kb: KnowledgeBase) -> SearchIndex:
@@ -37,39 +51,65 @@ def index_of(kb: KnowledgeBase) -> SearchIndex:
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str  # finding | figure | judgment
+    kind: str  # finding | figure | judgment | response
     id: str
     score: float
 
 
+def _area_words(kb: KnowledgeBase, area_id: str) -> str:
+    area = kb.area(area_id)
+    return " ".join([area.name, *area.aliases]) if area else area_id
+
+
 class SearchIndex:
     def __init__(self) -> None:
-        self.postings: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
-        self.lengths: dict[tuple[str, str], int] = {}
+        # word -> item -> field -> term frequency
+        self.postings: dict[str, dict[Key, dict[str, int]]] = defaultdict(dict)
+        self.lengths: dict[Key, dict[str, int]] = {}
+        self.avg: dict[str, float] = {}
         self.by_initial: dict[str, list[str]] = defaultdict(list)
-        self.avg_len = 1.0
+        self.inspection_of: dict[Key, str] = {}
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> SearchIndex:
         index = cls()
         for f in kb.findings:
-            text = " ".join([f.text, *(p.text for p in f.parts), kb.area_name(f.area)])
-            index._add(("finding", f.id), text)
+            index._add(("finding", f.id), f.inspection, {
+                "text": f.text, "parts": " ".join(p.text for p in f.parts),
+                "kind": KIND_WORDS.get(f.kind, f.kind), "area": _area_words(kb, f.area),
+                "note": f.note or ""})
         for fig in kb.figures:
-            index._add(("figure", fig.id), " ".join([fig.label, *fig.topics, kb.area_name(fig.area)]))
+            index._add(("figure", fig.id), fig.inspection, {
+                "label": fig.label, "topics": " ".join(fig.topics),
+                "area": _area_words(kb, fig.area), "period": fig.period or "",
+                "note": fig.note or ""})
         for j in kb.judgments:
-            index._add(("judgment", j.id), " ".join([j.question, j.quote or "",
-                                                      kb.area_name(j.area)]))
-        index.avg_len = (sum(index.lengths.values()) / len(index.lengths)) if index.lengths else 1.0
+            index._add(("judgment", j.id), j.inspection, {
+                "question": j.question, "quote": j.quote or "", "area": _area_words(kb, j.area),
+                "grade": j.grade or "", "note": j.note or ""})
+        for r in kb.responses:
+            index._add(("response", r.id), r.inspection, {
+                "said": r.said + " " + (r.governance or ""), "name": r.name})
+        totals: Counter[str] = Counter()
+        for fields in index.lengths.values():
+            totals.update(fields)
+        n = len(index.lengths) or 1
+        index.avg = {name: max(total / n, 1.0) for name, total in totals.items()}
         for word in index.postings:
             index.by_initial[word[0]].append(word)
         return index
 
-    def _add(self, key: tuple[str, str], text: str) -> None:
-        counts = Counter(tokens(text))
-        self.lengths[key] = sum(counts.values())
-        for word, n in counts.items():
-            self.postings[word][key] = n
+    def _add(self, key: Key, inspection: str, fields: dict[str, str]) -> None:
+        self.inspection_of[key] = inspection
+        lengths: dict[str, int] = {}
+        for name, text in fields.items():
+            counts = Counter(tokens(text))
+            if not counts:
+                continue
+            lengths[name] = sum(counts.values())
+            for word, tf in counts.items():
+                self.postings[word].setdefault(key, {})[name] = tf
+        self.lengths[key] = lengths
 
     def expand_word(self, word: str) -> list[tuple[str, float]]:
         """The word itself if indexed, else close words with a weight below 1."""
@@ -84,22 +124,36 @@ class SearchIndex:
         close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.75)
         return [(w, 0.7) for w in close]
 
-    def search(self, query: str, limit: int = 20) -> list[Hit]:
+    def _weighted_tf(self, key: Key, fields: dict[str, int]) -> float:
+        lengths = self.lengths[key]
+        return sum(WEIGHTS.get(name, 1.0) * tf
+                   / (1 - B + B * lengths.get(name, 1) / self.avg.get(name, 1.0))
+                   for name, tf in fields.items())
+
+    def search(self, query: str, limit: int = 20, kinds: tuple[str, ...] = (),
+               inspections: set[str] | None = None) -> list[Hit]:
+        """Items for the query words, best first; only of `kinds` ('finding', 'figure', ...)
+        and `inspections` when given."""
         n_docs = len(self.lengths) or 1
-        scores: dict[tuple[str, str], float] = defaultdict(float)
-        matched: dict[tuple[str, str], int] = defaultdict(int)
-        words = list(dict.fromkeys(tokens(query)))
-        for word in words:
-            hit_by_word: set[tuple[str, str]] = set()
+        scores: dict[Key, float] = defaultdict(float)
+        matched: dict[Key, int] = defaultdict(int)
+        for word in dict.fromkeys(tokens(query)):
+            hit_by_word: set[Key] = set()
             for term, weight in self.expand_word(word):
                 posting = self.postings[term]
                 idf = math.log(1 + (n_docs - len(posting) + 0.5) / (len(posting) + 0.5))
-                for key, tf in posting.items():
-                    norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[key] / self.avg_len))
-                    scores[key] += weight * idf * norm
+                for key, fields in posting.items():
+                    if kinds and key[0] not in kinds:
+                        continue
+                    if inspections is not None and self.inspection_of[key] not in inspections:
+                        continue
+                    tf = self._weighted_tf(key, fields)
+                    scores[key] += weight * idf * tf * (K1 + 1) / (tf + K1)
                     hit_by_word.add(key)
             for key in hit_by_word:
                 matched[key] += 1
+        for key in scores:
+            scores[key] *= PRIOR.get(key[0], 1.0)
         # Items matching more of the query's words come first, then by score.
         ranked = heapq.nsmallest(limit, scores, key=lambda k: (-matched[k], -scores[k], k))
         return [Hit(k[0], k[1], round(scores[k], 4)) for k in ranked]

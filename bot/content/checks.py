@@ -38,6 +38,7 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
     out = _Out()
     idx = kb.index
     _duplicate_ids(out, raw)
+    _documents_have_text(out, raw, kb)
 
     for d, _, _ in raw.of("areas"):
         for target in d.get("see_also") or []:
@@ -52,6 +53,13 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
             out.at(d, "published", f"{path}.published",
                    "a publication date needs a published_source saying where it is stated.")
         _source(out, d, path, idx)
+        for key in ("overall_grade", "fieldwork", "monitoring"):
+            if isinstance(d.get(key), LDict):
+                _source(out, d[key], f"{path}.{key}", idx)
+        for key in ("not_raised", "inspectors", "notable_practice"):
+            for n, sub in enumerate(d.get(key) or []):
+                _source(out, sub, f"{path}.{key}[{n}]", idx)
+        _not_raised(out, kb, d, path)
 
     for d, _, insp in raw.of("judgments"):
         path = f"judgments({d.get('area')})"
@@ -92,15 +100,38 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
     return out.problems
 
 
+def _not_raised(out: _Out, kb: KnowledgeBase, d: LDict, path: str) -> None:
+    """A kind recorded as not raised must not have findings of that kind in the inspection."""
+    iid = d.get("id")
+    for n, entry in enumerate(d.get("not_raised") or []):
+        kind = entry.get("kind")
+        raised = [f.id for f in kb.findings if f.inspection == iid and f.kind == kind]
+        if raised:
+            out.at(entry, "kind", f"{path}.not_raised[{n}].kind",
+                   f"'{kind}' is recorded as not raised, but {raised[0]} is one.",
+                   "Remove the not_raised entry or check the finding's kind.")
+
+
+def _line(out: _Out, src: LDict, path: str, idx: dict) -> None:
+    """A cited line must be inside the document, when its text ships in content/sources/."""
+    lines = idx["texts"].get(src.get("document"))
+    line = src.get("line")
+    if lines is not None and isinstance(line, int) and line > len(lines):
+        out.at(src, "line", f"{path}.line",
+               f"line {line} is past the end of {src.get('document')} ({len(lines)} lines).")
+
+
 def _source(out: _Out, d: LDict, path: str, idx: dict) -> None:
     for key in ("source", "published_source", "governance_source"):
         src = d.get(key)
         if isinstance(src, LDict):
-            _ref(out, src, "document", f"{path}.{key}", src.get("document"), idx["document"],
-                 "document")
+            if _ref(out, src, "document", f"{path}.{key}", src.get("document"), idx["document"],
+                    "document"):
+                _line(out, src, f"{path}.{key}", idx)
     for src in d.get("also_in") or []:
-        _ref(out, src, "document", f"{path}.also_in", src.get("document"), idx["document"],
-             "document")
+        if _ref(out, src, "document", f"{path}.also_in", src.get("document"), idx["document"],
+                "document"):
+            _line(out, src, f"{path}.also_in", idx)
 
 
 def _finding(out: _Out, kb: KnowledgeBase, d: LDict) -> None:
@@ -147,6 +178,20 @@ def _finding(out: _Out, kb: KnowledgeBase, d: LDict) -> None:
         if isinstance(ev, LDict) and "document" in ev:
             _ref(out, ev, "document", f"{path}.history.evidence", ev["document"],
                  idx["document"], "document")
+
+
+def _documents_have_text(out: _Out, raw: Raw, kb: KnowledgeBase) -> None:
+    """When content/sources/ ships the reports' text, every recorded document should be there
+    (a warning: the answers then quote nothing from it; errors under --strict)."""
+    if not kb.texts:
+        return
+    for d, _, _ in raw.of("documents"):
+        doc = d.get("id")
+        if doc and doc not in kb.texts:
+            out.at(d, "id", f"documents({doc}).id",
+                   f"no text for '{doc}' in content/sources/.",
+                   f"Add content/sources/{doc} (the text the citations' line numbers count in).",
+                   warning=True)
 
 
 def _duplicate_ids(out: _Out, raw: Raw) -> None:

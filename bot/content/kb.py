@@ -126,6 +126,9 @@ class KnowledgeBase:
     # content/policy.yaml as loaded; None when there is none (bot.content.policy.policy_of
     # then gives the defaults)
     policy: Policy | None = field(default=None, repr=False, compare=False)
+    # The reports' own text (content/sources/*.txt) by document id, one string a line; empty
+    # when the content folder ships no sources.
+    texts: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
     index: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -143,6 +146,7 @@ class KnowledgeBase:
             "finding": _by_id(self.findings),
             "figure": _by_id(self.figures),
             "response": _by_id(self.responses),
+            "texts": self.texts,
         }
         parts: dict[str, tuple[Finding, Part]] = {}
         for f in self.findings:

@@ -41,6 +41,11 @@ KIND_WORDS = {
     "recommendation": "Recommendation",
     "area_for_improvement": "Area for improvement",
 }
+KIND_PLURALS = {
+    "cause_of_concern": "causes of concern",
+    "recommendation": "recommendations",
+    "area_for_improvement": "areas for improvement",
+}
 UNIT_SUFFIX = {
     "percent": "%",
     "percentage_points": " percentage points",
@@ -146,7 +151,8 @@ def build_env(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters.update(
         long_date=long_date, short_date=short_date, plural=plural, number=number,
         with_unit=with_unit, signed=signed, badge=badge, status=STATUS_WORDS.get,
-        kind=KIND_WORDS.get, mrkdwn=Mrkdwn, escape_slack=slack_escape, destination=destination,
+        kind=KIND_WORDS.get, kinds=KIND_PLURALS.get,
+        kind_count=lambda n, k: plural(n, KIND_WORDS[k].lower(), KIND_PLURALS[k]), mrkdwn=Mrkdwn, escape_slack=slack_escape, destination=destination,
         tick_time=tick_time,
     )
     env.globals.update(item=item)

@@ -13,6 +13,7 @@ from bot.ask.results import (
     AreaResult,
     CalendarResult,
     FiguresResult,
+    FindingsList,
     FindingsResult,
     HelpResult,
     ItemResult,
@@ -50,6 +51,7 @@ TEMPLATE_FOR: dict[type, str] = {
     JudgmentsResult: "judgments.md.j2",
     AreaResult: "area.md.j2",
     FindingsResult: "findings.md.j2",
+    FindingsList: "findings_list.md.j2",
     FiguresResult: "figures.md.j2",
     SearchResult: "search.md.j2",
     DigestPreview: "digest.md.j2",
@@ -151,6 +153,10 @@ def summary(result: Any) -> str:
         return f"Inspection judgments: {years}"
     if isinstance(result, FindingsResult):
         return f"{result.title}: {len(result.rows)} as of {result.as_of.isoformat()}"
+    if isinstance(result, FindingsList):
+        total = sum(len(g.rows) for g in result.groups)
+        years = ", ".join(g.inspection.year for g in result.groups) or "no inspection"
+        return f"Findings ({years}): {total}"
     if isinstance(result, AreaResult):
         return f"{result.area.name} across inspections"
     if isinstance(result, FiguresResult):
