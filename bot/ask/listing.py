@@ -21,21 +21,30 @@ def status_as_of(f: Finding, day: dt.date) -> str:
     return applied[-1].status if applied else "open"
 
 
+def counts(kb: KnowledgeBase, insp: Inspection, kinds: tuple[str, ...],
+           area_id: str | None = None) -> list[KindCount]:
+    """How many findings of each kind the inspection raised (in the area), and for a kind it
+    raised none of, the line saying so when the report says or shows it."""
+    mine = [f for f in kb.findings if f.inspection == insp.id
+            and (area_id is None or f.area == area_id)]
+    out = []
+    for kind in kinds:
+        of_kind = [f for f in mine if f.kind == kind]
+        none = next((n for n in insp.not_raised if n.kind == kind), None)
+        out.append(KindCount(kind, len(of_kind), sum(len(f.parts) for f in of_kind),
+                             none if not of_kind and area_id is None else None))
+    return out
+
+
 def _group(kb: KnowledgeBase, insp: Inspection, kinds: tuple[str, ...], area_id: str | None,
            day: dt.date) -> InspectionFindings:
     mine = [f for f in kb.findings if f.inspection == insp.id
             and (area_id is None or f.area == area_id)]
-    counts = []
-    for kind in kinds:
-        of_kind = [f for f in mine if f.kind == kind]
-        none = next((n for n in insp.not_raised if n.kind == kind), None)
-        counts.append(KindCount(kind, len(of_kind), sum(len(f.parts) for f in of_kind),
-                                none if not of_kind and area_id is None else None))
     order = {k: n for n, k in enumerate(FINDING_KINDS)}
     rows = [FindingLine(f, status_as_of(f, day), list(f.parts))
             for f in sorted((f for f in mine if f.kind in kinds),
                             key=lambda f: order[f.kind])]  # stable: content order within a kind
-    return InspectionFindings(insp, counts, rows)
+    return InspectionFindings(insp, counts(kb, insp, kinds, area_id), rows)
 
 
 def findings(kb: KnowledgeBase, text: str, as_of: dt.date) -> FindingsList | NotFound:

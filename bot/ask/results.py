@@ -123,6 +123,14 @@ class SearchRow:
 
 
 @dataclass(frozen=True)
+class KindCount:
+    kind: str
+    count: int
+    parts: int  # sub-points of those findings
+    none: NotRaised | None = None  # the report says (or shows) it raised none of this kind
+
+
+@dataclass(frozen=True)
 class Quote:
     """A passage of a report, verbatim, and the recorded items that cite its lines."""
 
@@ -137,14 +145,9 @@ class SearchResult:
     rows: list[SearchRow]
     quotes: list[Quote] = field(default_factory=list)
     filters: str = ""  # how the year and kind words narrowed the search, in words
-
-
-@dataclass(frozen=True)
-class KindCount:
-    kind: str
-    count: int
-    parts: int  # sub-points of those findings
-    none: NotRaised | None = None  # the report says (or shows) it raised none of this kind
+    # Per inspection searched, the finding kinds asked for that it has none of (`search cause
+    # of concern 2016`): said explicitly, with the source when the report says so.
+    none: list[tuple[Inspection, KindCount]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,10 @@ K1, B = 1.2, 0.75
 KIND_WORDS = {"cause_of_concern": "cause of concern", "recommendation": "recommendation",
               "area_for_improvement": "area for improvement"}
 # Field weights: official wording first, then what names the item, then notes.
-WEIGHTS = {"text": 3.0, "parts": 2.0, "kind": 1.0, "area": 1.5, "note": 0.5, "label": 2.5,
+WEIGHTS = {"text": 3.0, "context": 1.0, "parts": 2.0, "kind": 1.0, "area": 1.5, "note": 0.5, "label": 2.5,
            "topics": 1.5, "period": 0.5, "question": 2.0, "quote": 1.5, "grade": 1.0,
            "said": 1.0, "name": 1.0}
-PRIOR = {"finding": 1.2, "judgment": 1.15, "figure": 1.0, "response": 0.9}
+PRIOR = {"finding": 1.5, "judgment": 1.4, "figure": 1.0, "response": 0.9, "inspection": 0.9}
 _build_lock = threading.Lock()
 
 Key = tuple[str, str]  # (kind, id)
@@ -73,11 +73,17 @@ class SearchIndex:
     @classmethod
     def build(cls, kb: KnowledgeBase) -> SearchIndex:
         index = cls()
+        # Findings printed in one paragraph (a recommendation embedded in an area for
+        # improvement) are found by each other's words too, at a lower weight.
+        at_line: dict[tuple[str, int], list[str]] = defaultdict(list)
         for f in kb.findings:
+            at_line[(f.source.document, f.source.line)].append(f.text)
+        for f in kb.findings:
+            context = [t for t in at_line[(f.source.document, f.source.line)] if t != f.text]
             index._add(("finding", f.id), f.inspection, {
                 "text": f.text, "parts": " ".join(p.text for p in f.parts),
                 "kind": KIND_WORDS.get(f.kind, f.kind), "area": _area_words(kb, f.area),
-                "note": f.note or ""})
+                "context": " ".join(context), "note": f.note or ""})
         for fig in kb.figures:
             index._add(("figure", fig.id), fig.inspection, {
                 "label": fig.label, "topics": " ".join(fig.topics),
@@ -87,14 +93,25 @@ class SearchIndex:
             index._add(("judgment", j.id), j.inspection, {
                 "question": j.question, "quote": j.quote or "", "area": _area_words(kb, j.area),
                 "grade": j.grade or "", "note": j.note or ""})
+        for i in kb.inspections:  # what a report says about itself
+            facts = [s for s in (i.fieldwork, i.monitoring, *i.inspectors, *i.notable_practice) if s]
+            index._add(("inspection", i.id), i.id, {
+                "name": f"{i.title} {i.programme} {i.inspectorate}",
+                "said": " ".join(f"{s.label} {s.text or ''}" for s in facts)
+                        + (" monitoring status" if i.monitoring else "")
+                        + (" innovative notable practice" if i.notable_practice else "")
+                        + (" fieldwork" if i.fieldwork else "")})
         for r in kb.responses:
             index._add(("response", r.id), r.inspection, {
                 "said": r.said + " " + (r.governance or ""), "name": r.name})
+        # Average length per field over the items that have the field (a figure has no
+        # 'text': counting it would make every finding's wording look overlong).
         totals: Counter[str] = Counter()
+        having: Counter[str] = Counter()
         for fields in index.lengths.values():
             totals.update(fields)
-        n = len(index.lengths) or 1
-        index.avg = {name: max(total / n, 1.0) for name, total in totals.items()}
+            having.update(fields.keys())
+        index.avg = {name: max(total / having[name], 1.0) for name, total in totals.items()}
         for word in index.postings:
             index.by_initial[word[0]].append(word)
         return index

@@ -7,6 +7,7 @@ import datetime as dt
 
 from bot.ask.asof import no_inspection
 from bot.ask.filters import parse_filters
+from bot.ask.listing import counts
 from bot.ask.results import NotFound, Quote, SearchResult, SearchRow
 from bot.ask.search import index_of
 from bot.content.kb import KnowledgeBase
@@ -62,6 +63,9 @@ def _row(kb: KnowledgeBase, kind: str, item_id: str, words: str) -> SearchRow:
             grade = earlier.grade if earlier else None
         return SearchRow("judgment", j.id, j.question, kb.area_name(j.area),
                          kb.inspection(j.inspection).year, j, grade, carried)
+    if kind == "inspection":
+        i = kb.inspection(item_id)
+        return SearchRow("inspection", i.id, i.title, i.programme, i.year, i)
     r = kb.index["response"][item_id]
     return SearchRow("response", r.id, r.said, r.name, kb.inspection(r.inspection).year, r)
 
@@ -99,4 +103,11 @@ def search(kb: KnowledgeBase, text: str, as_of: dt.date | None = None,
             if only is None or j.inspection in only:
                 rows.append(_row(kb, "judgment", j.id, ""))
     found = quotes(kb, f.words, list(f.inspections) if f.inspections is not None else None)
-    return SearchResult(text, rows, found, "; ".join(said))
+    none = []
+    asked = tuple(k for k in f.kinds if k in FINDING_KINDS)
+    if asked:
+        for insp in f.inspections if f.inspections is not None else kb.inspections:
+            for count in counts(kb, insp, asked):
+                if not count.count:
+                    none.append((insp, count))
+    return SearchResult(text, rows, found, "; ".join(said), none)

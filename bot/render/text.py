@@ -96,9 +96,22 @@ class Renderer:
         title = f"{doc.title}, " if doc else ""
         return f"{title}{document} line {line}" if line else f"{title}{document}"
 
+    def _overall(self, insp: Any, rows: list[Any]) -> str:
+        """'The 2014 report gives no overall grade; its 3 questions were graded good, good and
+        requires improvement' (or '' when the report gives one, or nobody has recorded it)."""
+        if insp.overall_stated is not False:
+            return ""
+        words = [r.grade or "not graded" for r in rows]
+        listed = (", ".join(words[:-1]) + " and " + words[-1]) if len(words) > 1 else "".join(words)
+        what = "question was" if len(words) == 1 else "questions were"
+        cited = f" ({self._cite(insp.overall.source)})" if insp.overall else ""
+        return (f"The {insp.year} report gives no overall grade{cited}; its {len(words)} {what} "
+                f"graded {listed}." if words else f"The {insp.year} report gives no overall grade{cited}.")
+
     def _globals(self) -> dict[str, Any]:
         return {"area_name": self.kb.area_name, "inspection": self.kb.inspection,
-                "cite": self._cite, "cite_full": self._cite_full, "cite_at": self._cite_at}
+                "cite": self._cite, "cite_full": self._cite_full, "cite_at": self._cite_at,
+                "overall_words": self._overall}
 
     def render(self, result: Any) -> Rendered:
         if isinstance(result, ItemResult):
