@@ -33,12 +33,17 @@ FILLER = frozenset(["all", "any", "the", "in", "for", "from", "of", "and", "or",
                     "kinds", "each", "per", "count", "counts", "number"])
 
 
+MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august",
+                    "september", "october", "november", "december"])
+
+
 @dataclass(frozen=True)
 class Filters:
     year: str = ""  # normalised, as typed ("2016", "2021/22"); "" when none
     inspections: tuple[Inspection, ...] | None = None  # None: every inspection
     kinds: tuple[str, ...] = ()  # () : every kind
     words: str = ""  # what is left: the subject
+    said: str = ""  # the text without the year and inspection words (kind words kept)
 
     @property
     def unknown_year(self) -> bool:
@@ -52,9 +57,13 @@ def parse_filters(kb: KnowledgeBase, text: str, *, kinds: tuple[str, ...] | None
     year = ""
     insps: list[Inspection] | None = None
     rest: list[str] = []
+    previous = ""
     for word in text.split():
         y = normalise_year(word)
-        if y and not year:
+        # "March 2015", "1 May 2017": a date in the question, not the inspection's year.
+        dated = previous.lower() in MONTHS or previous.isdigit()
+        previous = word
+        if y and not year and not dated:
             year, insps = y, inspections_for_year(kb, y)
             continue
         insp = kb.index["inspection"].get(word.lower())
@@ -71,4 +80,5 @@ def parse_filters(kb: KnowledgeBase, text: str, *, kinds: tuple[str, ...] | None
             found.append(kind)
             folded = pattern.sub(" ", folded)
     words = [w for w in folded.split() if w not in FILLER]
-    return Filters(year, tuple(insps) if insps is not None else None, tuple(found), " ".join(words))
+    return Filters(year, tuple(insps) if insps is not None else None, tuple(found), " ".join(words),
+                   " ".join(rest))

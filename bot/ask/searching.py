@@ -4,9 +4,10 @@ in the question, and under them the passages of the reports' own text that match
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from bot.ask.asof import no_inspection
-from bot.ask.filters import parse_filters
+from bot.ask.filters import Filters, parse_filters
 from bot.ask.listing import counts
 from bot.ask.results import NotFound, Quote, SearchResult, SearchRow
 from bot.ask.search import index_of
@@ -73,9 +74,22 @@ def _row(kb: KnowledgeBase, kind: str, item_id: str, words: str) -> SearchRow:
 def search(kb: KnowledgeBase, text: str, as_of: dt.date | None = None,
            limit: int = 20) -> SearchResult | NotFound:
     f = parse_filters(kb, text)
-    if f.unknown_year:
-        return NotFound(no_inspection(kb, f.year), [f"search {f.words}"] if f.words else [],
-                        quotes(kb, f"{f.year} {f.words}", None, 3))
+    if f.unknown_year and not f.words:
+        return NotFound(no_inspection(kb, f.year), [],
+                        quotes(kb, f"{f.year} {f.said}", None, 3))
+    narrow = None if f.unknown_year else _search(kb, text, f, limit)
+    if narrow is None or (f.year and not narrow.rows and not narrow.quotes):
+        # Nothing from that year matches (or none is recorded): the year is a word of the
+        # question ("revisits during 2017"), searched in every inspection, and the answer says so.
+        wider = _search(kb, text, replace(f, inspections=None, words=f"{f.words} {f.year}",
+                                          said=f"{f.said} {f.year}"), limit)
+        why = (no_inspection(kb, f.year) if f.unknown_year
+               else f"Nothing from the {f.year} inspection matches.")
+        return replace(wider, filters=f"{why} Searched every inspection for '{f.year}' as a word")
+    return narrow
+
+
+def _search(kb: KnowledgeBase, text: str, f: Filters, limit: int) -> SearchResult:
     index_kinds = tuple(dict.fromkeys("finding" if k in FINDING_KINDS else k for k in f.kinds))
     only = {i.id for i in f.inspections} if f.inspections is not None else None
     said = []
@@ -102,7 +116,7 @@ def search(kb: KnowledgeBase, text: str, as_of: dt.date | None = None,
         for j in kb.judgments if "judgment" in f.kinds else ():
             if only is None or j.inspection in only:
                 rows.append(_row(kb, "judgment", j.id, ""))
-    found = quotes(kb, f.words, list(f.inspections) if f.inspections is not None else None)
+    found = quotes(kb, f.said, list(f.inspections) if f.inspections is not None else None)
     none = []
     asked = tuple(k for k in f.kinds if k in FINDING_KINDS)
     if asked:

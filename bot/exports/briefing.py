@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from bot.ask.asof import inspections_as_of
 from bot.ask import queries
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Figure, Inspection
@@ -61,9 +62,12 @@ class Chart:
         return 24 + 58 * len(self.bars)
 
 
-def grade_history(kb: KnowledgeBase) -> tuple[list[tuple[str, list[GradeCell | None]]], bool]:
-    """Rows of (area name, one cell per inspection) and whether the grading scale changed."""
-    result = queries.judgments(kb, kb.inspections)
+def grade_history(kb: KnowledgeBase, as_of: dt.date | None = None
+                  ) -> tuple[list[tuple[str, list[GradeCell | None]]], bool]:
+    """Rows of (area name, one cell per inspection published by `as_of`) and whether the
+    grading scale changed."""
+    insps = inspections_as_of(kb, as_of)
+    result = queries.judgments(kb, insps)
     by_area: dict[str, list[GradeCell | None]] = {}
     for n, group in enumerate(result.groups):
         for row in group.rows:
@@ -73,7 +77,7 @@ def grade_history(kb: KnowledgeBase) -> tuple[list[tuple[str, list[GradeCell | N
     order = {a.id: n for n, a in enumerate(kb.areas)}
     rows = [(kb.area_name(a), cells) for a, cells in
             sorted(by_area.items(), key=lambda t: (order.get(t[0], 999), t[0]))]
-    scale_change = len({i.scale for i in kb.inspections}) > 1
+    scale_change = len({i.scale for i in insps}) > 1
     return rows, scale_change
 
 
@@ -111,13 +115,13 @@ def charts(kb: KnowledgeBase, per_inspection: int = CHARTS_PER_INSPECTION) -> li
 
 def to_html(kb: KnowledgeBase, as_of: dt.date, env: jinja2.Environment | None = None) -> str:
     t = tracker.build(kb, as_of)
-    rows, scale_change = grade_history(kb)
+    rows, scale_change = grade_history(kb, as_of)
     live = [r for r in t.rows if r.rag != "closed"]
     live.sort(key=lambda r: (tracker.RAG_ORDER[r.rag], -(r.days_overdue or 0), r.finding.id))
     env = env or build_html_env()
     return env.get_template("briefing.html.j2").render(
         as_of=as_of, as_of_words=long_date(as_of), forces=kb.forces,
-        inspections=kb.inspections, grade_rows=rows, scale_change=scale_change,
+        inspections=inspections_as_of(kb, as_of), grade_rows=rows, scale_change=scale_change,
         findings=live, totals=t.totals(), charts=charts(kb), chart_width=CHART_WIDTH,
         bar_area=BAR_AREA, amber_days=t.amber_days,
         stale_days=tracker.STALE_AFTER_DAYS, kind_words=tracker.KIND_WORDS,

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from bot.ask.asof import published_by
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Deadline, Finding, HistoryEntry
 from bot.content.policy import policy_of
@@ -96,11 +97,9 @@ def short_text(text: str, limit: int = SHORT_TEXT) -> str:
 
 
 def _known_on(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> bool:
-    """Was the finding published by `as_of`? Unknown publication dates fall back to the year."""
-    insp = kb.inspection(f.inspection)
-    if insp.published:
-        return insp.published <= as_of
-    return insp.start_year <= as_of.year
+    """Was the finding published by `as_of`? (bot.ask.asof: an unknown publication date counts
+    from the end of the inspection's year, as every as-of answer does.)"""
+    return published_by(kb.inspection(f.inspection), as_of)
 
 
 def _entry_date(kb: KnowledgeBase, h: HistoryEntry) -> dt.date | None:
