@@ -9,6 +9,13 @@ import datetime as dt
 import difflib
 from collections import defaultdict
 
+from bot.ask.asof import (
+    inspections_as_of,
+    inspections_for_year,
+    latest_inspections,
+    published_by,
+    undated_note,
+)
 from bot.ask.results import (
     AreaResult,
     AreaRow,
@@ -22,15 +29,6 @@ from bot.ask.results import (
     JudgmentRow,
     JudgmentsResult,
     NotFound,
-    SearchResult,
-    SearchRow,
-)
-from bot.ask.asof import (
-    inspections_as_of,
-    inspections_for_year,
-    latest_inspections,
-    published_by,
-    undated_note,
 )
 from bot.content.areas import match_area
 from bot.content.kb import DeadlineItem, Deadlines, KnowledgeBase

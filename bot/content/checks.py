@@ -124,10 +124,9 @@ def _line(out: _Out, src: LDict, path: str, idx: dict) -> None:
 def _source(out: _Out, d: LDict, path: str, idx: dict) -> None:
     for key in ("source", "published_source", "governance_source"):
         src = d.get(key)
-        if isinstance(src, LDict):
-            if _ref(out, src, "document", f"{path}.{key}", src.get("document"), idx["document"],
-                    "document"):
-                _line(out, src, f"{path}.{key}", idx)
+        if isinstance(src, LDict) and _ref(out, src, "document", f"{path}.{key}",
+                                           src.get("document"), idx["document"], "document"):
+            _line(out, src, f"{path}.{key}", idx)
     for src in d.get("also_in") or []:
         if _ref(out, src, "document", f"{path}.also_in", src.get("document"), idx["document"],
                 "document"):

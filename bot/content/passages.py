@@ -5,8 +5,9 @@ A passage is two consecutive sentences (each sentence starts one, so every sente
 the one after it: "It makes use of serious crime prevention orders ... In the 12 months to 30 July
 2016, the force applied for eight SCPOs"). Sentences are cut where they end (`.`, `?`, `!`)
 whichever line that is on, so a sentence broken over lines by the PDF extraction is one and a
-long paragraph on one line is several. Lines are joined with a space (a word split at its own hyphen, "anti-" /
-"social", is joined again): apart from line breaks a passage is the source's text, verbatim.
+long paragraph on one line is several. Lines are joined with a space (a word split at its own
+hyphen, "anti-" / "social", is joined again): apart from line breaks a passage is the source's
+text, verbatim.
 
 The index is built from the loaded text the first time a passage is asked for, once per
 knowledge base (a content edit that goes live loads a new one): never by hand.

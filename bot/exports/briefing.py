@@ -13,8 +13,8 @@ from pathlib import Path
 
 import jinja2
 
-from bot.ask.asof import inspections_as_of
 from bot.ask import queries
+from bot.ask.asof import inspections_as_of
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Figure, Inspection
 from bot.exports import tracker

@@ -115,6 +115,11 @@ def signed(value: float | int | None, unit: str) -> str:
     return f"{sign}{number(abs(value))}{points}"
 
 
+def kind_count(n: int, kind: str) -> str:
+    """'6 recommendations', '1 cause of concern'."""
+    return plural(n, KIND_WORDS[kind].lower(), KIND_PLURALS[kind])
+
+
 SLACK_ID_RE = re.compile(r"^[CGDUW][A-Z0-9]{2,30}$")
 
 
@@ -151,8 +156,8 @@ def build_env(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters.update(
         long_date=long_date, short_date=short_date, plural=plural, number=number,
         with_unit=with_unit, signed=signed, badge=badge, status=STATUS_WORDS.get,
-        kind=KIND_WORDS.get, kinds=KIND_PLURALS.get,
-        kind_count=lambda n, k: plural(n, KIND_WORDS[k].lower(), KIND_PLURALS[k]), mrkdwn=Mrkdwn, escape_slack=slack_escape, destination=destination,
+        kind=KIND_WORDS.get, kinds=KIND_PLURALS.get, kind_count=kind_count, mrkdwn=Mrkdwn,
+        escape_slack=slack_escape, destination=destination,
         tick_time=tick_time,
     )
     env.globals.update(item=item)
