@@ -16,6 +16,7 @@ knowledge base (a content edit that goes live loads a new one): never by hand.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import sqlite3
 import threading
@@ -33,6 +34,7 @@ MAX_CHARS = 700  # a run-on "sentence" (a table, a list without full stops) is c
 _END_RE = re.compile(r"[.?!][’'\"”)]*(?=\s|$)")
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _build_lock = threading.Lock()
+_BY_HASH: dict[str, PassageIndex] = {}
 # Words of a question that say nothing about its subject ("what does THRIVE stand for").
 QUESTION_WORDS = frozenset(["do", "does", "did", "mean", "means", "stand", "say", "says", "said",
                             "tell", "about", "many", "much", "any", "we", "our", "us", "they",
@@ -103,34 +105,38 @@ def windows(sentences: list[Passage]) -> list[Passage]:
 
 
 class PassageIndex:
-    """FTS5 over every passage; BM25 ranks (SQLite's bm25()), close words stand in for typos."""
+    """FTS5 over every sentence; BM25 ranks (SQLite's bm25()), a hit is shown with the sentence
+    after it, and close words stand in for typos. Read-only once built, so knowledge bases with
+    the same source text share one (see `passages_of`)."""
 
-    def __init__(self, passages: list[Passage]):
-        self.passages = passages
-        self.vocabulary: dict[str, list[str]] = defaultdict(list)
+    def __init__(self, sentences: list[Passage]):
+        self.sentences = sentences
         self._lock = threading.Lock()
         # One in-memory database, read from the bot's worker threads under the lock.
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.execute("CREATE VIRTUAL TABLE passage USING fts5("
                         "body, document UNINDEXED, tokenize = 'porter unicode61')")
-        words: set[str] = set()
-        rows = []
-        for n, p in enumerate(passages):
-            body = fold(p.text)
-            words.update(_WORD_RE.findall(body))
-            rows.append((n + 1, body, p.document))
-        self.db.executemany("INSERT INTO passage(rowid, body, document) VALUES (?, ?, ?)", rows)
+        bodies = [fold(p.text) for p in sentences]
+        self.db.executemany("INSERT INTO passage(rowid, body, document) VALUES (?, ?, ?)",
+                            [(n + 1, b, p.document) for n, (b, p) in
+                             enumerate(zip(bodies, sentences, strict=True))])
         self.db.commit()
-        for word in words:
+        self.words = set(_WORD_RE.findall(" ".join(bodies)))
+        self.vocabulary: dict[str, list[str]] = defaultdict(list)
+        for word in self.words:
             self.vocabulary[word[0]].append(word)
-        self.words = words
+
+    @property
+    def passages(self) -> list[Passage]:
+        """Every passage: each sentence with the one after it."""
+        return windows(self.sentences)
 
     @classmethod
     def build(cls, texts: dict[str, list[str]]) -> PassageIndex:
-        passages: list[Passage] = []
+        sentences: list[Passage] = []
         for document in sorted(texts):
-            passages.extend(windows(split_passages(document, texts[document])))
-        return cls(passages)
+            sentences.extend(split_passages(document, texts[document]))
+        return cls(sentences)
 
     def _terms(self, query: str) -> list[str]:
         terms = []
@@ -148,11 +154,22 @@ class PassageIndex:
             terms.extend(close or [word])
         return terms
 
+    def _window(self, n: int) -> Passage:
+        """Sentence n (0-based) with the next one of the same document."""
+        first = self.sentences[n]
+        nxt = self.sentences[n + 1] if n + 1 < len(self.sentences) else None
+        if nxt is None or nxt.document != first.document:
+            return first
+        joiner = "" if first.end_line == nxt.line and first.text.endswith("-") else " "
+        return Passage(first.document, first.line, nxt.end_line, first.text + joiner + nxt.text)
+
     def search(self, query: str, documents: set[str] | None = None,
                limit: int = 3) -> list[Passage]:
         """The best passages for the words, best first; only from `documents` when given.
         Passages holding more of the words come first (an OR query ranked by bm25 alone lets
-        one rare word outrank the whole question)."""
+        one rare word outrank the whole question); a word followed by its expansion in brackets
+        ("THRIVE (threat, harm, ...") or named ("known as the Pacesetter meeting") counts
+        extra, as that is where a term is explained."""
         terms = self._terms(query)
         if not terms:
             return []
@@ -164,18 +181,20 @@ class PassageIndex:
                 return []
             sql += f" AND document IN ({','.join('?' * len(documents))})"
             args.extend(sorted(documents))
-        sql += " ORDER BY bm25(passage) LIMIT 200"
+        sql += " ORDER BY bm25(passage) LIMIT 300"
         with self._lock:
             rows = self.db.execute(sql, args).fetchall()
         stems = [t[:5] for t in terms]
+        defined = [re.compile(re.escape(t) + r"[a-z]*\s*\(|(?:known as|called) (?:the |a |an )?"
+                              + re.escape(t)) for t in terms]
         scored = []
         for rowid, rank in rows:
-            passage = self.passages[rowid - 1]
+            passage = self._window(rowid - 1)
             body = fold(passage.text)
             covered = sum(1 for s in stems if s in body)
+            covered += 0.5 * sum(1 for d in defined if d.search(body))
             scored.append((-covered, rank, rowid, passage))
-        scored.sort(key=lambda t: t[:3])
-        # Overlapping windows and blocks the extraction prints twice are shown once.
+        scored.sort(key=lambda t: t[:3])        # Overlapping windows and blocks the extraction prints twice are shown once.
         out: list[Passage] = []
         seen: set[str] = set()
         for *_, p in scored:
@@ -189,14 +208,31 @@ class PassageIndex:
         return out
 
 
+def texts_hash(texts: dict[str, list[str]]) -> str:
+    digest = hashlib.sha256()
+    for document in sorted(texts):
+        digest.update(document.encode() + b"\0")
+        for line in texts[document]:
+            digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
+    return digest.hexdigest()
+
+
 def passages_of(kb: KnowledgeBase) -> PassageIndex:
-    """The knowledge base's passage index, built on first use and kept with it."""
+    """The knowledge base's passage index, built on first use and kept with it. Indexes are
+    cached by the hash of the source text: a content edit that goes live (YAML only, as a rule)
+    reuses the index it already has instead of rebuilding it."""
     index = kb.index.get("passages")
     if index is None:
         with _build_lock:
             index = kb.index.get("passages")
             if index is None:
-                index = kb.index["passages"] = PassageIndex.build(kb.texts)
+                key = texts_hash(kb.texts)
+                index = _BY_HASH.get(key)
+                if index is None:
+                    index = PassageIndex.build(kb.texts)
+                    _BY_HASH.clear()  # keep one: the text rarely changes, memory matters
+                    _BY_HASH[key] = index
+                kb.index["passages"] = index
     return index
 
 
