@@ -73,13 +73,15 @@ def test_inspection_facts_are_on_their_cited_lines(kb) -> None:
         stmts += [(n.quote, n.source) for n in insp.not_raised if n.quote]
         if insp.overall and insp.overall.label:
             stmts.append((insp.overall.label, insp.overall.source))
+        stmts += [(j.earlier.quote, j.earlier.source) for j in kb.judgments_of(insp.id)
+                  if j.earlier and j.earlier.quote]
         for quote, src in stmts:
             lines = kb.texts[src.document][max(0, src.line - 4):src.line + 30]
             window = " ".join(" ".join(x.strip() for x in lines).split())
             head = " ".join(quote.split()[:6])
             assert head in window, (insp.id, quote, src)
             checked += 1
-    assert checked >= 12
+    assert checked >= 14
 
 
 def test_validate_reports_a_cited_line_past_the_end(content_copy: Path) -> None:
@@ -169,3 +171,11 @@ def test_export_json_gives_a_carried_judgment_its_effective_grade(kb) -> None:
     insp = {i["id"]: i for i in out["inspections"]}
     assert insp["cle-2014-crime"]["overall_grade_stated"] is False
     assert insp["cle-2021-peel"]["monitoring"]["status"] == "engage"
+
+
+def test_a_closure_counts_from_its_evidence(kb, renderer) -> None:
+    """cle-2016-afi-03 was closed on the 2017 report's evidence (undated: end of 2017)."""
+    assert "Open" in ask(kb, renderer, "findings afi 2016 vulnerability", dt.date(2017, 6, 1)).split(
+        "cle-2016-afi-03")[1][:200]
+    assert "Closed" in ask(kb, renderer, "findings afi 2016 vulnerability").split(
+        "cle-2016-afi-03")[1][:200]

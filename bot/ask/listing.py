@@ -10,14 +10,25 @@ from bot.ask.filters import FINDING_KINDS, parse_filters
 from bot.ask.results import FindingLine, FindingsList, InspectionFindings, KindCount, NotFound
 from bot.content.areas import match_area
 from bot.content.kb import KnowledgeBase
-from bot.content.model import Finding, Inspection
+from bot.content.model import Finding, HistoryEntry, Inspection
 
 
-def status_as_of(f: Finding, day: dt.date) -> str:
-    """The status on the day: the last history entry dated by then (undated entries count)."""
+def _entry_day(kb: KnowledgeBase, h: HistoryEntry) -> dt.date | None:
+    """When a history entry took effect: its date, or (undated) the day its evidence document
+    counts from, late rather than early; None when nothing places it (it then counts)."""
+    if h.date or not (h.evidence and h.evidence.document):
+        return h.date
+    doc = kb.index["document"].get(h.evidence.document)
+    if doc and doc.published:
+        return doc.published
+    return next((i.counted_from for i in kb.inspections if h.evidence.document in i.sources), None)
+
+
+def status_as_of(kb: KnowledgeBase, f: Finding, day: dt.date) -> str:
+    """The status on the day: the last history entry in effect by then."""
     if not f.history:
         return f.status
-    applied = [h for h in f.history if h.date is None or h.date <= day]
+    applied = [h for h in f.history if (_entry_day(kb, h) or day) <= day]
     return applied[-1].status if applied else "open"
 
 
@@ -41,7 +52,7 @@ def _group(kb: KnowledgeBase, insp: Inspection, kinds: tuple[str, ...], area_id:
     mine = [f for f in kb.findings if f.inspection == insp.id
             and (area_id is None or f.area == area_id)]
     order = {k: n for n, k in enumerate(FINDING_KINDS)}
-    rows = [FindingLine(f, status_as_of(f, day), list(f.parts))
+    rows = [FindingLine(f, status_as_of(kb, f, day), list(f.parts))
             for f in sorted((f for f in mine if f.kind in kinds),
                             key=lambda f: order[f.kind])]  # stable: content order within a kind
     return InspectionFindings(insp, counts(kb, insp, kinds, area_id), rows)

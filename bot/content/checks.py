@@ -65,6 +65,8 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
         path = f"judgments({d.get('area')})"
         _ref(out, d, "area", path, d.get("area"), idx["area"], "area")
         _source(out, d, path, idx)
+        if isinstance(d.get("earlier"), LDict):
+            _source(out, d["earlier"], f"{path}.earlier", idx)
         carried = d.get("carried_from")
         scale = kb.index["inspection"].get(insp.get("id")) if insp else None
         known = _ref(out, d, "carried_from", path, carried, idx["inspection"], "inspection")

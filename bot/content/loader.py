@@ -16,6 +16,7 @@ from bot.content.model import (
     Area,
     Deadline,
     Document,
+    EarlierGrade,
     Evidence,
     Figure,
     Finding,
@@ -153,6 +154,13 @@ def _inspection_facts(d: LDict) -> dict[str, Any]:
     }
 
 
+def _earlier(d: Any) -> EarlierGrade | None:
+    src = _src(d.get("source")) if d else None
+    if not d or not _ok(d, "year", "grade") or src is None:
+        return None
+    return EarlierGrade(d["year"], d["grade"], d.get("quote"), src)
+
+
 def read_texts(content_dir: Path) -> dict[str, list[str]]:
     """The reports' own text, content/sources/*.txt, by file name: lines as `cat -n` numbers
     them (line 1 is index 0). Read as bytes and decoded, so the numbering is the citations'."""
@@ -221,7 +229,7 @@ def build(raw: Raw, problems: list[Problem], policy: Policy | None = None,
             id=d.get("id") or f"{insp['id']}-{d['area']}", inspection=insp["id"], area=d["area"],
             question=d["question"], grade=d.get("grade"), carried_from=d.get("carried_from"),
             quote=d.get("quote"), source=_src(d["source"]) or SourceRef("", 0),
-            note=d.get("note"), loc=_loc(d)))
+            note=d.get("note"), loc=_loc(d), earlier=_earlier(d.get("earlier"))))
 
     findings = []
     for d, _, insp in raw.of("findings"):

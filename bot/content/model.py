@@ -119,6 +119,17 @@ class Inspection:
 
 
 @dataclass(frozen=True)
+class EarlierGrade:
+    """A grade from an inspection the knowledge base does not record, as a later report states
+    it ("when we judged the force to require improvement" in 2015)."""
+
+    year: str
+    grade: str
+    quote: str | None
+    source: SourceRef
+
+
+@dataclass(frozen=True)
 class Judgment:
     id: str
     inspection: str
@@ -130,6 +141,7 @@ class Judgment:
     source: SourceRef
     note: str | None = None
     loc: Loc | None = field(default=None, compare=False)
+    earlier: EarlierGrade | None = None
 
 
 @dataclass(frozen=True)

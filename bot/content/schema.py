@@ -85,6 +85,13 @@ FINDING = Record("finding", [
     Field("note", Text(), "maintainers' note, not official wording"),
 ])
 
+EARLIER = Record("earlier grade", [
+    Field("year", Text(), "the earlier inspection's year label, e.g. 2015", required=True),
+    Field("grade", Text(), "the grade as the report states it, in the scale's words", required=True),
+    Field("quote", Text(), "the sentence that states it, verbatim"),
+    Field("source", SOURCE, "where it is stated", required=True),
+], doc="a grade from an earlier inspection the knowledge base does not record")
+
 JUDGMENT = Record("judgment", [
     Field("id", Id(), "optional id; defaults to <inspection>-<area>"),
     Field("area", Id(), "canonical area id", required=True),
@@ -93,6 +100,7 @@ JUDGMENT = Record("judgment", [
     Field("carried_from", Id(), "inspection whose grade is carried forward"),
     Field("quote", Text(), "the sentence stating the grade, verbatim"),
     Field("source", SOURCE, "where the grade is stated", required=True),
+    Field("earlier", EARLIER, "the grade of an earlier inspection not recorded here, as stated"),
     Field("note", Text(), "maintainers' note"),
 ])
 
@@ -272,7 +280,7 @@ FILE = Record("content file", [
 ], doc="One file of the inspection briefing bot's knowledge base")
 
 ALL_RECORDS = (FILE, FORCE, DOCUMENT, AREA, OWNER, INSPECTION, OVERALL, NOT_RAISED, FIELDWORK,
-               INSPECTOR, MONITORING, PRACTICE, JUDGMENT, FINDING, PART, DEADLINE,
+               INSPECTOR, MONITORING, PRACTICE, EARLIER, JUDGMENT, FINDING, PART, DEADLINE,
                HISTORY, EVIDENCE, LINKS, FIGURE, RESPONSE, SOURCE, POLICY, ROUTE, QUIET)
 
 
