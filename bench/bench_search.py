@@ -66,7 +66,7 @@ def measure(content: Path, runs: int) -> dict[str, float]:
     per_passage = [_median(lambda q=q: passages.search(q), runs) for q in PASSAGE_QUERIES]
     return {"load": statistics.median(loads), "search_build": search_build,
             "passage_build": passage_build, "passages": len(passages.passages),
-            "text_mb": sum(len(x) + 1 for lines in kb.texts.values() for x in lines) / 1e6,
+            "text_mb": sum(len(t) for t in kb.texts.values()) / 1e6,
             "search": statistics.median(per_query), "passage": statistics.median(per_passage)}
 
 

@@ -48,7 +48,7 @@ def test_passage_only_in_the_text_is_found_with_its_line(kb) -> None:
 def test_passages_quote_the_source_verbatim(kb) -> None:
     index = passages_of(kb)
     for p in index.passages[::97]:
-        lines = kb.texts[p.document][p.line - 1:p.end_line]
+        lines = kb.lines(p.document)[p.line - 1:p.end_line]
         joined = " ".join(x.strip() for x in lines)
         first_words = " ".join(p.text.split()[:4])
         assert first_words in " ".join(joined.split()), (p, joined)
@@ -76,7 +76,7 @@ def test_inspection_facts_are_on_their_cited_lines(kb) -> None:
         stmts += [(j.earlier.quote, j.earlier.source) for j in kb.judgments_of(insp.id)
                   if j.earlier and j.earlier.quote]
         for quote, src in stmts:
-            lines = kb.texts[src.document][max(0, src.line - 4):src.line + 30]
+            lines = kb.lines(src.document)[max(0, src.line - 4):src.line + 30]
             window = " ".join(" ".join(x.strip() for x in lines).split())
             head = " ".join(quote.split()[:6])
             assert head in window, (insp.id, quote, src)

@@ -116,11 +116,12 @@ def _not_raised(out: _Out, kb: KnowledgeBase, d: LDict, path: str) -> None:
 
 def _line(out: _Out, src: LDict, path: str, idx: dict) -> None:
     """A cited line must be inside the document, when its text ships in content/sources/."""
-    lines = idx["texts"].get(src.get("document"))
+    text = idx["texts"].get(src.get("document"))
     line = src.get("line")
-    if lines is not None and isinstance(line, int) and line > len(lines):
+    count = text.count("\n") + 1 if text is not None else 0
+    if text is not None and isinstance(line, int) and line > count:
         out.at(src, "line", f"{path}.line",
-               f"line {line} is past the end of {src.get('document')} ({len(lines)} lines).")
+               f"line {line} is past the end of {src.get('document')} ({count} lines).")
 
 
 def _source(out: _Out, d: LDict, path: str, idx: dict) -> None:

@@ -126,9 +126,9 @@ class KnowledgeBase:
     # content/policy.yaml as loaded; None when there is none (bot.content.policy.policy_of
     # then gives the defaults)
     policy: Policy | None = field(default=None, repr=False, compare=False)
-    # The reports' own text (content/sources/*.txt) by document id, one string a line; empty
-    # when the content folder ships no sources.
-    texts: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+    # The reports' own text (content/sources/*.txt) by document id, one string a document
+    # (`lines(doc)` numbers it as citations do); empty when the folder ships no sources.
+    texts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     index: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -224,6 +224,11 @@ class KnowledgeBase:
         for kind in ("finding", "part", "judgment", "figure", "inspection", "response", "area"):
             ids.extend(self.index[kind])
         return ids
+
+    def lines(self, document: str) -> list[str] | None:
+        """A source document's lines, line 1 at index 0; None when its text is not shipped."""
+        text = self.texts.get(document)
+        return None if text is None else text.split("\n")
 
     def counts(self) -> dict[str, int]:
         return {"inspections": len(self.inspections), "judgments": len(self.judgments),

@@ -161,13 +161,14 @@ def _earlier(d: Any) -> EarlierGrade | None:
     return EarlierGrade(d["year"], d["grade"], d.get("quote"), src)
 
 
-def read_texts(content_dir: Path) -> dict[str, list[str]]:
-    """The reports' own text, content/sources/*.txt, by file name: lines as `cat -n` numbers
-    them (line 1 is index 0). Read as bytes and decoded, so the numbering is the citations'."""
+def read_texts(content_dir: Path) -> dict[str, str]:
+    """The reports' own text, content/sources/*.txt, by file name, each one string (one str a
+    line would cost 40 bytes a line at 43 forces). Read as bytes and decoded, so the lines are
+    the ones `cat -n` numbers and citations count."""
     folder = content_dir / "sources"
     if not folder.is_dir():
         return {}
-    return {p.name: p.read_bytes().decode("utf-8", errors="replace").split("\n")
+    return {p.name: p.read_bytes().decode("utf-8", errors="replace")
             for p in sorted(folder.glob("*.txt")) if p.is_file()}
 
 
@@ -199,7 +200,7 @@ def _deadline(d: LDict | None, published: Any, problems: list[Problem], path: st
 
 
 def build(raw: Raw, problems: list[Problem], policy: Policy | None = None,
-          texts: dict[str, list[str]] | None = None) -> KnowledgeBase:
+          texts: dict[str, str] | None = None) -> KnowledgeBase:
     forces = [Force(d["id"], d["name"], d["prefix"]) for d, _, _ in raw.of("forces")
               if _ok(d, "id", "name", "prefix")]
     documents = [Document(d["id"], d["title"], d["kind"], d.get("published"),

@@ -132,10 +132,10 @@ class PassageIndex:
         return windows(self.sentences)
 
     @classmethod
-    def build(cls, texts: dict[str, list[str]]) -> PassageIndex:
+    def build(cls, texts: dict[str, str]) -> PassageIndex:
         sentences: list[Passage] = []
         for document in sorted(texts):
-            sentences.extend(split_passages(document, texts[document]))
+            sentences.extend(split_passages(document, texts[document].split("\n")))
         return cls(sentences)
 
     def _terms(self, query: str) -> list[str]:
@@ -194,7 +194,8 @@ class PassageIndex:
             covered = sum(1 for s in stems if s in body)
             covered += 0.5 * sum(1 for d in defined if d.search(body))
             scored.append((-covered, rank, rowid, passage))
-        scored.sort(key=lambda t: t[:3])        # Overlapping windows and blocks the extraction prints twice are shown once.
+        scored.sort(key=lambda t: t[:3])
+        # Overlapping windows and blocks the extraction prints twice are shown once.
         out: list[Passage] = []
         seen: set[str] = set()
         for *_, p in scored:
@@ -208,12 +209,11 @@ class PassageIndex:
         return out
 
 
-def texts_hash(texts: dict[str, list[str]]) -> str:
+def texts_hash(texts: dict[str, str]) -> str:
     digest = hashlib.sha256()
     for document in sorted(texts):
         digest.update(document.encode() + b"\0")
-        for line in texts[document]:
-            digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
+        digest.update(texts[document].encode("utf-8", "replace") + b"\0")
     return digest.hexdigest()
 
 
