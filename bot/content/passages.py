@@ -191,7 +191,7 @@ class PassageIndex:
         for rowid, rank in rows:
             passage = self._window(rowid - 1)
             body = fold(passage.text)
-            covered = sum(1 for s in stems if s in body)
+            covered: float = sum(1 for s in stems if s in body)
             covered += 0.5 * sum(1 for d in defined if d.search(body))
             scored.append((-covered, rank, rowid, passage))
         scored.sort(key=lambda t: t[:3])
