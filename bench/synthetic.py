@@ -425,9 +425,10 @@ def generate(out_dir: Path | str, forces: int = 43, inspections: int = 10, findi
 
 
 def _sources(g: Gen, out: Path, lines: int = SOURCE_LINES) -> int:
-    """content/sources/<document>.txt for every document: wrapped prose of the shipped texts'
-    length (about 3,000 lines, 60 kB each; the shipped five average 62 kB), so every cited line
-    exists and the passage index has a realistic amount to do."""
+    """content/sources/<document>.txt for every document: prose of the shipped texts' length
+    (3,000 lines, about 60 kB each; the shipped five average 62 kB), laid out as the 2021/22
+    extraction is (a short line of text, a blank line), so every cited line exists and the
+    passage index has a realistic amount to do."""
     folder = out / "sources"
     folder.mkdir(exist_ok=True)
     n = 0
@@ -437,10 +438,9 @@ def _sources(g: Gen, out: Path, lines: int = SOURCE_LINES) -> int:
             rows: list[str] = []
             while len(rows) < lines:
                 words.extend(g.sentence(8, 30).split())
-                while len(" ".join(words)) > 90:
-                    cut = 12
-                    rows.append(" ".join(words[:cut]))
-                    words = words[cut:]
+                while len(words) > 5:
+                    rows += [" ".join(words[:5]), ""]
+                    words = words[5:]
             (folder / doc["id"]).write_text("\n".join(rows[:lines]) + "\n", encoding="utf-8")
             n += 1
     return n
