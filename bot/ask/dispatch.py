@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.ask import listing, queries, searching
+from bot.ask import listing, queries, quoting, searching
 from bot.ask.asof import (
     inspections_as_of,
     latest_inspections,
@@ -102,7 +102,7 @@ def _judgments(kb: KnowledgeBase, q: Query, as_of: dt.date) -> Any:
         if not insps:
             return NotFound(no_inspection(kb, q.year),
                             [f"judgments {i.year}" for i in kb.inspections],
-                            searching.quotes(kb, f"{q.year} inspection", None, 2))
+                            quoting.quotes(kb, f"{q.year} inspection", None, 2))
         later = [i for i in insps if not published_by(i, as_of)]
         if len(later) == len(insps):
             return NotFound(not_yet(later[0], as_of), ["judgments latest"])

@@ -7,6 +7,7 @@ import datetime as dt
 
 from bot.ask.asof import inspections_as_of, no_inspection, not_yet, published_by, undated_note
 from bot.ask.filters import FINDING_KINDS, parse_filters
+from bot.ask.quoting import quotes
 from bot.ask.results import FindingLine, FindingsList, InspectionFindings, KindCount, NotFound
 from bot.content.areas import match_area
 from bot.content.kb import KnowledgeBase
@@ -63,7 +64,8 @@ def findings(kb: KnowledgeBase, text: str, as_of: dt.date) -> FindingsList | Not
     kinds = f.kinds or FINDING_KINDS
     if f.unknown_year:
         return NotFound(no_inspection(kb, f.year),
-                        [f"findings {i.year}" for i in kb.inspections])
+                        [f"findings {i.year}" for i in kb.inspections],
+                        quotes(kb, f"{f.year} inspection", None, 2))
     if f.inspections is not None:
         insps = list(f.inspections)
         later = [i for i in insps if not published_by(i, as_of)]

@@ -9,31 +9,17 @@ from dataclasses import replace
 from bot.ask.asof import no_inspection
 from bot.ask.filters import Filters, parse_filters
 from bot.ask.listing import counts
-from bot.ask.results import NotFound, Quote, SearchResult, SearchRow
+from bot.ask.quoting import quotes
+from bot.ask.results import NotFound, SearchResult, SearchRow
 from bot.ask.search import index_of
 from bot.content.kb import KnowledgeBase
-from bot.content.model import Finding, Inspection, Part
-from bot.content.passages import cited_at, passages_of
+from bot.content.model import Finding, Part
 from bot.content.words import tokens
 
 KIND_NAMES = {"cause_of_concern": "causes of concern", "recommendation": "recommendations",
               "area_for_improvement": "areas for improvement", "figure": "figures",
               "judgment": "judgments", "response": "responses"}
 FINDING_KINDS = ("cause_of_concern", "recommendation", "area_for_improvement")
-
-
-def quotes(kb: KnowledgeBase, words: str, inspections: list[Inspection] | None = None,
-           limit: int = 3) -> list[Quote]:
-    """The best passages of the reports for the words (of those inspections' documents)."""
-    if not kb.texts or not words.strip():
-        return []
-    documents = {d for i in inspections for d in i.sources} if inspections is not None else None
-    out = []
-    for p in passages_of(kb).search(words, documents, limit):
-        doc = kb.index["document"].get(p.document)
-        out.append(Quote(p, doc.title if doc else p.document,
-                         cited_at(kb, p.document, p.line, p.end_line)))
-    return out
 
 
 def _best_part(f: Finding, words: str) -> Part | None:
