@@ -63,8 +63,10 @@ def _area_words(kb: KnowledgeBase, area_id: str) -> str:
 
 class SearchIndex:
     def __init__(self) -> None:
-        # word -> item -> field -> term frequency
+        # word -> item -> field -> term frequency while building; then word -> item -> the
+        # saturated, weighted term frequency BM25F needs (computed once, not per query)
         self.postings: dict[str, dict[Key, dict[str, int]]] = defaultdict(dict)
+        self.weights: dict[str, dict[Key, float]] = {}
         self.lengths: dict[Key, dict[str, int]] = {}
         self.avg: dict[str, float] = {}
         self.by_initial: dict[str, list[str]] = defaultdict(list)
@@ -112,8 +114,14 @@ class SearchIndex:
             totals.update(fields)
             having.update(fields.keys())
         index.avg = {name: max(total / having[name], 1.0) for name, total in totals.items()}
-        for word in index.postings:
+        for word, posting in index.postings.items():
             index.by_initial[word[0]].append(word)
+            weights = {}
+            for key, fields in posting.items():
+                tf = index._weighted_tf(key, fields)
+                weights[key] = tf * (K1 + 1) / (tf + K1) * PRIOR.get(key[0], 1.0)
+            index.weights[word] = weights
+        index.postings.clear()  # the weights hold all a query needs
         return index
 
     def _add(self, key: Key, inspection: str, fields: dict[str, str]) -> None:
@@ -130,7 +138,7 @@ class SearchIndex:
 
     def expand_word(self, word: str) -> list[tuple[str, float]]:
         """The word itself if indexed, else close words with a weight below 1."""
-        if word in self.postings:
+        if word in self.weights:
             return [(word, 1.0)]
         prefixed = [w for w in self.by_initial.get(word[0], ()) if w.startswith(word)]
         if len(word) >= 4 and prefixed:
@@ -157,20 +165,17 @@ class SearchIndex:
         for word in dict.fromkeys(tokens(query)):
             hit_by_word: set[Key] = set()
             for term, weight in self.expand_word(word):
-                posting = self.postings[term]
-                idf = math.log(1 + (n_docs - len(posting) + 0.5) / (len(posting) + 0.5))
-                for key, fields in posting.items():
-                    if kinds and key[0] not in kinds:
-                        continue
-                    if inspections is not None and self.inspection_of[key] not in inspections:
-                        continue
-                    tf = self._weighted_tf(key, fields)
-                    scores[key] += weight * idf * tf * (K1 + 1) / (tf + K1)
-                    hit_by_word.add(key)
+                posting = self.weights[term]
+                idf = weight * math.log(1 + (n_docs - len(posting) + 0.5) / (len(posting) + 0.5))
+                if kinds or inspections is not None:
+                    posting = {key: w for key, w in posting.items()
+                               if (not kinds or key[0] in kinds) and
+                               (inspections is None or self.inspection_of[key] in inspections)}
+                for key, w in posting.items():
+                    scores[key] += idf * w
+                hit_by_word.update(posting)
             for key in hit_by_word:
                 matched[key] += 1
-        for key in scores:
-            scores[key] *= PRIOR.get(key[0], 1.0)
         # Items matching more of the query's words come first, then by score.
         ranked = heapq.nsmallest(limit, scores, key=lambda k: (-matched[k], -scores[k], k))
         return [Hit(k[0], k[1], round(scores[k], 4)) for k in ranked]

@@ -92,7 +92,7 @@ def _search(kb: KnowledgeBase, text: str, f: Filters, limit: int) -> SearchResul
             rows.append(row)
             if len(rows) == limit:
                 break
-    else:  # only filters ("search recommendations 2014"): every item they select
+    else:  # only filters ("search recommendations 2014"): the items they select, in order
         for fd in kb.findings:
             if (only is None or fd.inspection in only) and (not f.kinds or fd.kind in f.kinds):
                 rows.append(_row(kb, "finding", fd.id, ""))
@@ -102,6 +102,9 @@ def _search(kb: KnowledgeBase, text: str, f: Filters, limit: int) -> SearchResul
         for j in kb.judgments if "judgment" in f.kinds else ():
             if only is None or j.inspection in only:
                 rows.append(_row(kb, "judgment", j.id, ""))
+        if len(rows) > limit:
+            said.append(f"the first {limit} of {len(rows)}; `findings` lists every finding")
+            rows = rows[:limit]
     found = quotes(kb, f.said, list(f.inspections) if f.inspections is not None else None)
     none = []
     asked = tuple(k for k in f.kinds if k in FINDING_KINDS)

@@ -154,6 +154,15 @@ class PassageIndex:
             terms.extend(close or [word])
         return terms
 
+    def _match(self, match: str, documents: set[str] | None, limit: int) -> list[tuple[int, float]]:
+        sql = "SELECT rowid, rank FROM passage WHERE passage MATCH ?"
+        args: list[object] = [match]
+        if documents is not None:
+            sql += f" AND document IN ({','.join('?' * len(documents))})"
+            args.extend(sorted(documents))
+        with self._lock:
+            return self.db.execute(sql + f" ORDER BY rank LIMIT {int(limit)}", args).fetchall()
+
     def _window(self, n: int) -> Passage:
         """Sentence n (0-based) with the next one of the same document."""
         first = self.sentences[n]
@@ -173,17 +182,14 @@ class PassageIndex:
         terms = self._terms(query)
         if not terms:
             return []
-        match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
-        sql = "SELECT rowid, bm25(passage) FROM passage WHERE passage MATCH ?"
-        args: list[object] = [match]
-        if documents is not None:
-            if not documents:
-                return []
-            sql += f" AND document IN ({','.join('?' * len(documents))})"
-            args.extend(sorted(documents))
-        sql += " ORDER BY bm25(passage) LIMIT 300"
-        with self._lock:
-            rows = self.db.execute(sql, args).fetchall()
+        if documents is not None and not documents:
+            return []
+        quoted = ['"' + t.replace('"', "") + '"' for t in terms]
+        # Sentences with every word first (selective, so fast at any size); all the words
+        # matter only when too few sentences hold them all.
+        rows = self._match(" AND ".join(quoted), documents, 50)
+        if len(rows) < limit and len(terms) > 1:
+            rows += self._match(" OR ".join(quoted), documents, 300)
         stems = [t[:5] for t in terms]
         defined = [re.compile(re.escape(t) + r"[a-z]*\s*\(|(?:known as|called) (?:the |a |an )?"
                               + re.escape(t)) for t in terms]
