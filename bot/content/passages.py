@@ -185,9 +185,13 @@ class PassageIndex:
         if documents is not None and not documents:
             return []
         quoted = ['"' + t.replace('"', "") + '"' for t in terms]
-        # Sentences with every word first (selective, so fast at any size); all the words
-        # matter only when too few sentences hold them all.
+        # Sentences with every word first, then with all but one (selective queries, fast at
+        # any size: ranking every sentence holding any one common word is what costs); any of
+        # the words only when those find too few.
         rows = self._match(" AND ".join(quoted), documents, 50)
+        if len(rows) < limit and len(terms) > 2:
+            for n in range(len(quoted)):
+                rows += self._match(" AND ".join(quoted[:n] + quoted[n + 1:]), documents, 20)
         if len(rows) < limit and len(terms) > 1:
             rows += self._match(" OR ".join(quoted), documents, 300)
         stems = [t[:5] for t in terms]
