@@ -32,6 +32,9 @@ WEIGHTS = {"text": 3.0, "context": 1.0, "parts": 2.0, "kind": 1.0, "area": 1.5, 
            "topics": 1.5, "period": 0.5, "question": 2.0, "quote": 1.5, "grade": 1.0,
            "said": 1.0, "name": 1.0}
 PRIOR = {"finding": 1.5, "judgment": 1.4, "figure": 1.0, "response": 0.9, "inspection": 0.9}
+# A word's postings scored per query, heaviest first: every one at the shipped size (no word is
+# in more than a few hundred items), a bounded share at 43 forces.
+MAX_POSTINGS = 2000
 _build_lock = threading.Lock()
 
 Key = tuple[str, str]  # (kind, id)
@@ -67,6 +70,8 @@ class SearchIndex:
         # saturated, weighted term frequency BM25F needs (computed once, not per query)
         self.postings: dict[str, dict[Key, dict[str, int]]] = defaultdict(dict)
         self.weights: dict[str, dict[Key, float]] = {}
+        self.heaviest: dict[str, list[tuple[Key, float]]] = {}  # each word's items, heaviest first
+        self.items_of: dict[str, list[Key]] = {}  # inspection id -> its items
         self.lengths: dict[Key, dict[str, int]] = {}
         self.avg: dict[str, float] = {}
         self.by_initial: dict[str, list[str]] = defaultdict(list)
@@ -121,7 +126,10 @@ class SearchIndex:
                 tf = index._weighted_tf(key, fields)
                 weights[key] = tf * (K1 + 1) / (tf + K1) * PRIOR.get(key[0], 1.0)
             index.weights[word] = weights
+            index.heaviest[word] = sorted(weights.items(), key=lambda kw: -kw[1])
         index.postings.clear()  # the weights hold all a query needs
+        for key, inspection in index.inspection_of.items():
+            index.items_of.setdefault(inspection, []).append(key)
         return index
 
     def _add(self, key: Key, inspection: str, fields: dict[str, str]) -> None:
@@ -162,18 +170,25 @@ class SearchIndex:
         n_docs = len(self.lengths) or 1
         scores: dict[Key, float] = defaultdict(float)
         matched: dict[Key, int] = defaultdict(int)
+        # With an inspection filter, score that inspection's items (a few hundred) whatever the
+        # size of the base; without, each word's best-weighted items only (its postings are
+        # kept heaviest first), so a common word costs the same at 43 forces as at one.
+        scope = ([k for i in inspections for k in self.items_of.get(i, ())]
+                 if inspections is not None else None)
         for word in dict.fromkeys(tokens(query)):
             hit_by_word: set[Key] = set()
             for term, weight in self.expand_word(word):
                 posting = self.weights[term]
                 idf = weight * math.log(1 + (n_docs - len(posting) + 0.5) / (len(posting) + 0.5))
-                if kinds or inspections is not None:
-                    posting = {key: w for key, w in posting.items()
-                               if (not kinds or key[0] in kinds) and
-                               (inspections is None or self.inspection_of[key] in inspections)}
-                for key, w in posting.items():
+                if scope is not None:
+                    pairs = [(k, posting[k]) for k in scope if k in posting]
+                else:
+                    pairs = self.heaviest[term][:MAX_POSTINGS]
+                for key, w in pairs:
+                    if kinds and key[0] not in kinds:
+                        continue
                     scores[key] += idf * w
-                hit_by_word.update(posting)
+                    hit_by_word.add(key)
             for key in hit_by_word:
                 matched[key] += 1
         # Items matching more of the query's words come first, then by score.
