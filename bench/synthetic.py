@@ -412,9 +412,12 @@ def _force(g: Gen, out: Path, force: tuple[str, str, str], areas: list[dict[str,
     counts["forces"] += 1
 
 
+SOURCE_LINES = 3000  # cited lines are drawn from 1 to 3000
+
+
 def generate(out_dir: Path | str, forces: int = 43, inspections: int = 10, findings: int = 60,
              figures: int = 80, seed: int = 1, base_date: dt.date = dt.date(2026, 1, 1),
-             content: Path | str = CONTENT) -> dict[str, int]:
+             content: Path | str = CONTENT, texts: bool = True) -> dict[str, int]:
     """Write the synthetic content folder; return counts of what was written. `content` is
     where areas.yaml (and schema.json) are copied from."""
     out, content = Path(out_dir), Path(content)
@@ -430,7 +433,31 @@ def generate(out_dir: Path | str, forces: int = 43, inspections: int = 10, findi
     counts = {"forces": 0, "inspections": 0, "judgments": 0, "findings": 0, "figures": 0}
     for force in _forces(forces):
         _force(g, out, force, areas, inspections, findings, figures, counts)
+    if texts:
+        counts["sources"] = _sources(g, out)
     return counts
+
+
+def _sources(g: Gen, out: Path, lines: int = SOURCE_LINES) -> int:
+    """content/sources/<document>.txt for every document: prose of the shipped texts' length
+    (3,000 lines, about 60 kB each; the shipped five average 62 kB), laid out as the 2021/22
+    extraction is (a short line of text, a blank line), so every cited line exists and the
+    passage index has a realistic amount to do."""
+    folder = out / "sources"
+    folder.mkdir(exist_ok=True)
+    n = 0
+    for path in sorted(out.rglob("force.yaml")):
+        for doc in yaml.safe_load(path.read_text(encoding="utf-8")).get("documents") or []:
+            words: list[str] = []
+            rows: list[str] = []
+            while len(rows) < lines:
+                words.extend(g.sentence(8, 30).split())
+                while len(words) > 5:
+                    rows += [" ".join(words[:5]), ""]
+                    words = words[5:]
+            (folder / doc["id"]).write_text("\n".join(rows[:lines]) + "\n", encoding="utf-8")
+            n += 1
+    return n
 
 
 def add_size_arguments(ap: argparse.ArgumentParser) -> None:

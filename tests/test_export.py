@@ -20,7 +20,8 @@ def test_export_json_shape(kb) -> None:
     assert insp["cle-2014-crime"]["published"] is None
     assert insp["cle-2021-peel"]["scale"][2] == "adequate"
     j = next(j for j in data["judgments"] if j["carried_from"])
-    assert j["grade"] is None and j["source"]["line"] > 0
+    # A carried judgment gives the grade it carries, so it does not read as ungraded.
+    assert j["grade"] == "good" and j["source"]["line"] > 0
     rec = next(f for f in data["findings"] if f["id"] == "cle-2016-rec-01")
     assert rec["deadline"] == {"date": "2017-05-01", "phrase": "by 1 May 2017", "precision": "day",
                                "after_publication": None, "set_by": "inspectorate"}

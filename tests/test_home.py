@@ -47,12 +47,15 @@ def test_open_and_overdue_counts_by_area(kb):
 
 
 def test_next_deadlines_are_upcoming_and_soonest_first(kb):
-    """On 1 January 2017 the next deadlines are the 2016 report's, soonest first."""
-    data = dashboard.build(kb, dt.date(2017, 1, 1))
+    """On 10 March 2017, after the 2016 report came out (2 March), the next deadlines are its
+    own, soonest first; on 1 January 2017 it was not yet published and has none on the Home."""
+    data = dashboard.build(kb, dt.date(2017, 3, 10))
     dates = [r.deadline.date for r in data.next_deadlines]
     assert dates and dates == sorted(dates)
-    assert all(d >= dt.date(2017, 1, 1) for d in dates)
+    assert all(d >= dt.date(2017, 3, 10) for d in dates)
     assert "cle-2016-rec-01" in [r.item_id for r in data.next_deadlines]
+    before = dashboard.build(kb, dt.date(2017, 1, 1))
+    assert "cle-2016-rec-01" not in [r.item_id for r in before.next_deadlines]
 
 
 def test_figures_furthest_from_england_and_wales_respect_the_unit(kb):
@@ -112,7 +115,8 @@ def test_a_large_knowledge_base_still_fits_app_home(tmp_path):
         sys.path.remove(str(ROOT / "bench"))
     synthetic.generate(tmp_path / "kb", forces=43, inspections=1, findings=3, figures=3)
     live = LiveKnowledgeBase(tmp_path / "kb")
-    view = home_view(Services(Settings(), live, lambda: TODAY, ThreadPoolExecutor(1)))
+    # The synthetic inspections are labelled 2025/26; undated ones count from the end of 2026.
+    view = home_view(Services(Settings(), live, lambda: dt.date(2027, 1, 4), ThreadPoolExecutor(1)))
     assert len(view["blocks"]) <= MAX_HOME_BLOCKS
     assert check_message({"text": "home", **view}, max_blocks=100) == []
     shown = visible(view)

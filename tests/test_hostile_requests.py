@@ -353,11 +353,10 @@ def test_the_reproduction_against_inspection_bot_serve(emulator, trap, tmp_path)
     host the payload names, no traceback in the log."""
     import os
     import re
+    import shutil
     import signal
     import subprocess
     import sys
-
-    import shutil
 
     from conftest import CONTENT, ROOT
 

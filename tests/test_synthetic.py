@@ -37,7 +37,7 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synthetic") / "content"
     counts = _synthetic().generate(out, forces=2, inspections=2, base_date=BASE)
     assert counts == {"forces": 2, "inspections": 4, "judgments": counts["judgments"],
-                      "findings": 4 * 60, "figures": 4 * 80}
+                      "findings": 4 * 60, "figures": 4 * 80, "sources": 8}
     return out
 
 

@@ -19,6 +19,12 @@ COMMANDS: dict[str, str] = {
     "figures": "figures", "figure": "figures", "stats": "figures", "numbers": "figures",
     "show": "show", "id": "show",
     "search": "search", "find": "search",
+    "findings": "findings", "finding": "findings",
+    # A kind typed first lists that kind: `recommendations 2014` is `findings recommendations 2014`.
+    "recommendations": "findings", "recommendation": "findings", "recs": "findings",
+    "afis": "findings", "afi": "findings", "causes": "findings", "concerns": "findings",
+    "inspection": "inspection", "inspections": "inspection", "report": "inspection",
+    "reports": "inspection", "about": "inspection",
     "digest": "digest",
     "responses": "responses", "response": "responses",
     "calendar": "calendar", "ics": "calendar", "outlook": "calendar",
@@ -117,6 +123,12 @@ def parse(text: str) -> Query:
         return Query("due", days=days, words=" ".join(words))
     if command == "digest":
         return Query("digest", words=_destination(rest))
+    if command == "findings":
+        kind_first = [first] if first.lower() != command and first.lower() != "finding" else []
+        return Query("findings", words=" ".join(kind_first + rest))
+    if command == "inspection":
+        year, words = _take_year(rest)
+        return Query("inspection", year=year, words=" ".join(words))
     if command in ("area", "show", "search") and not rest:
         what = {"area": "an area, e.g. `area investigation`",
                 "show": "an id, e.g. `show cle-2016-rec-01`",

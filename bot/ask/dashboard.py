@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.ask import rag
+from bot.ask.asof import latest_inspections, published_by
 from bot.ask.gaps import Gap, furthest
-from bot.ask.queries import _deadline_rows, latest_inspections
+from bot.ask.queries import _deadline_rows
 from bot.ask.results import DeadlineRow
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Figure, Finding, Inspection
@@ -75,9 +76,10 @@ class Dashboard:
         return sum(c.overdue_findings for c in self.counts)
 
 
-def latest_grades(kb: KnowledgeBase) -> list[ForceGrades]:
+def latest_grades(kb: KnowledgeBase, as_of: dt.date | None = None) -> list[ForceGrades]:
+    """Each force's latest inspection published by `as_of` (None: the latest recorded)."""
     out = []
-    for insp in latest_inspections(kb):
+    for insp in latest_inspections(kb, as_of):
         grades = []
         for j in kb.judgments:
             if j.inspection != insp.id:
@@ -100,7 +102,7 @@ def finding_counts(kb: KnowledgeBase, as_of: dt.date) -> list[AreaCounts]:
     deadline is overdue as `overdue` counts it: dated before `as_of`, its finding still live."""
     tally: dict[str, list[int]] = {}
     for f in kb.findings:
-        if not f.is_live:
+        if not f.is_live or not published_by(kb.inspection(f.inspection), as_of):
             continue
         counts = tally.setdefault(f.area, [0, 0, 0])
         passed = sum(1 for r in _deadline_rows(kb, f, as_of) if r.days is not None and r.days > 0)
@@ -115,7 +117,8 @@ def next_deadlines(kb: KnowledgeBase, as_of: dt.date, limit: int = 8) -> tuple[l
     """Deadlines of live findings from today on, soonest first; and how many cannot be dated."""
     ahead: list[DeadlineRow] = []
     undated = 0
-    live: list[Finding] = [f for f in kb.findings if f.is_live]
+    live: list[Finding] = [f for f in kb.findings if f.is_live
+                           and published_by(kb.inspection(f.inspection), as_of)]
     for f in live:
         for row in _deadline_rows(kb, f, as_of):
             if row.days is None:
@@ -144,6 +147,6 @@ def rag_totals(kb: KnowledgeBase, as_of: dt.date) -> dict[str, int]:
 
 def build(kb: KnowledgeBase, as_of: dt.date) -> Dashboard:
     ahead, undated = next_deadlines(kb, as_of)
-    return Dashboard(as_of, latest_grades(kb), finding_counts(kb, as_of), ahead, undated,
+    return Dashboard(as_of, latest_grades(kb, as_of), finding_counts(kb, as_of), ahead, undated,
                      figure_gaps(kb), rag_totals(kb, as_of),
                      rag.legend_short(policy_of(kb)))

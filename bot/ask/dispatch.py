@@ -8,7 +8,15 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.ask import queries
+from bot.ask import listing, queries, quoting, searching
+from bot.ask.asof import (
+    inspections_as_of,
+    latest_inspections,
+    no_inspection,
+    not_yet,
+    published_by,
+    undated_note,
+)
 from bot.ask.command import Query
 from bot.ask.digest import StateOf, preview
 from bot.ask.results import HelpResult, NotFound, ResponsesResult
@@ -31,7 +39,11 @@ def run_query(kb: KnowledgeBase, q: Query, as_of: dt.date, context: Context | No
     if q.command == "help":
         return HelpResult(q.words)
     if q.command == "judgments":
-        return _judgments(kb, q)
+        return _judgments(kb, q, as_of)
+    if q.command == "findings":
+        return listing.findings(kb, q.words, as_of)
+    if q.command == "inspection":
+        return _inspection(kb, q, as_of)
     if q.command == "area":
         area = match_area(kb, q.words)
         if area is None:
@@ -46,7 +58,7 @@ def run_query(kb: KnowledgeBase, q: Query, as_of: dt.date, context: Context | No
     if q.command == "show":
         return queries.show(kb, q.words, as_of)
     if q.command == "search":
-        return queries.search(kb, q.words)
+        return searching.search(kb, q.words, as_of)
     if q.command == "calendar":
         return queries.calendar(kb, as_of)
     if q.command == "digest":
@@ -65,26 +77,57 @@ def run_query(kb: KnowledgeBase, q: Query, as_of: dt.date, context: Context | No
     raise AssertionError(f"unhandled command {q.command}")
 
 
-def _judgments(kb: KnowledgeBase, q: Query) -> Any:
-    words = q.words
-    area_id = None
+def _inspection(kb: KnowledgeBase, q: Query, as_of: dt.date) -> Any:
+    """`inspection 2021/22` (or an id): what the report says about itself, in full."""
     if q.year:
         insps = queries.inspections_for_year(kb, q.year)
         if not insps:
-            years = ", ".join(i.year for i in kb.inspections)
-            return NotFound(f"No inspection in {q.year}. Inspections recorded: {years}.",
-                            [f"judgments {i.year}" for i in kb.inspections])
+            return NotFound(no_inspection(kb, q.year), [f"inspection {i.year}" for i in kb.inspections])
+    elif q.words and kb.index["inspection"].get(q.words.split()[0].lower()):
+        insps = [kb.inspection(q.words.split()[0].lower())]
+    elif not q.words or q.words.lower() == "latest":
+        insps = latest_inspections(kb, as_of)
+        if not insps:
+            return NotFound(f"No inspection is recorded as published by {as_of.isoformat()}.")
+    else:
+        return NotFound(f"No inspection matches '{q.words}'.",
+                        [f"inspection {i.year}" for i in kb.inspections])
+    return queries.show(kb, insps[-1].id, as_of)
+
+
+def _judgments(kb: KnowledgeBase, q: Query, as_of: dt.date) -> Any:
+    words = q.words
+    area_id = None
+    note = ""
+    if q.year:
+        insps = queries.inspections_for_year(kb, q.year)
+        if not insps:
+            return NotFound(no_inspection(kb, q.year),
+                            [f"judgments {i.year}" for i in kb.inspections],
+                            quoting.quotes(kb, f"{q.year} inspection", None, 2))
+        later = [i for i in insps if not published_by(i, as_of)]
+        if len(later) == len(insps):
+            return NotFound(not_yet(later[0], as_of), ["judgments latest"])
+        insps = [i for i in insps if i not in later]
     elif words and kb.index["inspection"].get(words.split()[0].lower()):
         first, _, words = words.partition(" ")
         insps = [kb.inspection(first.lower())]
     elif q.latest or not words:
-        insps = queries.latest_inspections(kb) if q.latest or not words else kb.inspections
+        insps = latest_inspections(kb, as_of)
+        note = _latest_note(insps, as_of)
     else:
-        insps = kb.inspections  # `judgments investigation`: that area in every inspection
+        insps = inspections_as_of(kb, as_of)  # `judgments investigation`: every one
     if words:
         area = match_area(kb, words)
         if area is None:
             return NotFound(f"No area matches '{words}'.", [a.id for a in kb.areas][:15])
         area_id = area.id
-    return queries.judgments(kb, insps, area_id, q.words)
+    result = queries.judgments(kb, insps, area_id, q.words)
+    return replace(result, note=note)
 
+
+def _latest_note(insps: list, as_of: dt.date) -> str:
+    if not insps:
+        return f"No inspection is recorded as published by {as_of.day} {as_of:%B %Y}."
+    return " ".join(x for x in (f"Latest as of {as_of.day} {as_of:%B %Y}.",
+                                undated_note(insps)) if x)

@@ -7,9 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections import defaultdict
 
+from bot.ask.asof import (
+    inspections_as_of,
+    inspections_for_year,
+    latest_inspections,
+    published_by,
+    undated_note,
+)
 from bot.ask.results import (
     AreaResult,
     AreaRow,
@@ -23,43 +29,13 @@ from bot.ask.results import (
     JudgmentRow,
     JudgmentsResult,
     NotFound,
-    SearchResult,
-    SearchRow,
 )
-from bot.ask.search import index_of
 from bot.content.areas import match_area
 from bot.content.kb import DeadlineItem, Deadlines, KnowledgeBase
 from bot.content.model import Finding, Inspection
 from bot.content.words import tokens
 
-YEAR_RE = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
-
-
-# --- inspections by year ------------------------------------------------------------------------
-
-def _years(insp: Inspection) -> tuple[int, int]:
-    m = YEAR_RE.match(insp.year.strip())
-    start = int(m.group(1)) if m else insp.start_year
-    end = start + 1 if m and m.group(2) else start
-    return start, end
-
-
-def inspections_for_year(kb: KnowledgeBase, year: str) -> list[Inspection]:
-    """'2016', '2021/22', '2021-22' and '2022' all find the 2021/22 inspection."""
-    m = YEAR_RE.match(year.strip())
-    if not m:
-        return []
-    start = int(m.group(1))
-    exact = [i for i in kb.inspections if _years(i)[0] == start]
-    return exact or [i for i in kb.inspections if _years(i)[1] == start]
-
-
-def latest_inspections(kb: KnowledgeBase) -> list[Inspection]:
-    """The most recent inspection of each force."""
-    latest: dict[str, Inspection] = {}
-    for insp in kb.inspections:  # sorted oldest first
-        latest[insp.force] = insp
-    return list(latest.values())
+__all__ = ["inspections_for_year", "latest_inspections"]
 
 
 # --- judgments ----------------------------------------------------------------------------------
@@ -83,10 +59,13 @@ def judgments(kb: KnowledgeBase, inspections: list[Inspection], area_id: str | N
 
 
 def area_history(kb: KnowledgeBase, area_id: str, as_of: dt.date) -> AreaResult:
+    """One area over the inspections published by `as_of`, with their findings and figures."""
     area = kb.area(area_id)
     assert area is not None
     rows = []
-    for insp in kb.inspections:
+    known = inspections_as_of(kb, as_of)
+    out = {i.id for i in known}
+    for insp in known:
         js = [j for j in kb.judgments_of(insp.id) if j.area == area_id]
         if not js:
             rows.append(AreaRow(insp, None, None, None))
@@ -94,11 +73,13 @@ def area_history(kb: KnowledgeBase, area_id: str, as_of: dt.date) -> AreaResult:
             r = _row(kb, j)
             rows.append(AreaRow(insp, j, r.grade, r.carried_from))
     scales = {r.inspection.scale for r in rows if r.judgment}
-    live = [f for f in kb.findings_in_area(area_id) if f.is_live]
+    live = [f for f in kb.findings_in_area(area_id) if f.is_live and f.inspection in out]
     overdue_ids = {i.finding.id for i in kb.deadlines(area=area_id).before(as_of)}
-    figures = [kb.figures[n] for n in kb.index["figures_in_area"].get(area_id, ())]
+    figures = [kb.figures[n] for n in kb.index["figures_in_area"].get(area_id, ())
+               if kb.figures[n].inspection in out]
     see_also = [a for a in (kb.area(x) for x in area.see_also) if a]
-    return AreaResult(area, rows, len(scales) > 1, live, overdue_ids, figures, see_also, as_of)
+    return AreaResult(area, rows, len(scales) > 1, live, overdue_ids, figures, see_also, as_of,
+                      undated_note(known))
 
 
 # --- deadlines ----------------------------------------------------------------------------------
@@ -114,8 +95,11 @@ def _deadline_rows(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> list[Deadli
 
 
 def _rows(kb: KnowledgeBase, items: list[DeadlineItem], as_of: dt.date) -> list[DeadlineRow]:
+    """Rows for the deadlines of findings whose inspection was published by `as_of`."""
     rows = []
     for i in items:
+        if not published_by(kb.inspection(i.finding.inspection), as_of):
+            continue
         owner = kb.owner(i.finding.owner)
         days = (as_of - i.deadline.date).days if i.deadline.date else None
         rows.append(DeadlineRow(i.finding, i.item_id, i.text, i.deadline, days,
@@ -224,18 +208,3 @@ def show(kb: KnowledgeBase, item_id: str, as_of: dt.date) -> ItemResult | NotFou
     if kind == "judgment":
         context["row"] = _row(kb, item)
     return ItemResult(kind, item, context)
-
-
-def search(kb: KnowledgeBase, words: str, limit: int = 20) -> SearchResult:
-    rows = []
-    for hit in index_of(kb).search(words, limit):
-        if hit.kind == "finding":
-            f = kb.index["finding"][hit.id]
-            rows.append(SearchRow("finding", f.id, f.text, kb.area_name(f.area)))
-        elif hit.kind == "figure":
-            fig = kb.index["figure"][hit.id]
-            rows.append(SearchRow("figure", fig.id, fig.label, kb.inspection(fig.inspection).year))
-        else:
-            j = kb.index["judgment"][hit.id]
-            rows.append(SearchRow("judgment", j.id, j.question, kb.inspection(j.inspection).year))
-    return SearchResult(words, rows)

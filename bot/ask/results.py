@@ -6,7 +6,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.content.model import Area, Deadline, Figure, Finding, Inspection, Judgment, Response
+from bot.content.model import (
+    Area,
+    Deadline,
+    Figure,
+    Finding,
+    Inspection,
+    Judgment,
+    NotRaised,
+    Part,
+    Response,
+)
+from bot.content.passages import Passage
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,7 @@ class JudgmentsResult:
     groups: list[InspectionJudgments]
     area: Area | None = None
     asked: str = ""
+    note: str = ""  # how the as-of date picked the inspections, when it matters
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,7 @@ class AreaResult:
     figures: list[Figure]
     see_also: list[Area]
     as_of: dt.date
+    note: str = ""  # inspections counted from the end of their year (no publication date)
 
 
 @dataclass(frozen=True)
@@ -98,16 +111,68 @@ class ItemResult:
 
 @dataclass(frozen=True)
 class SearchRow:
-    kind: str
+    kind: str  # finding | figure | judgment | response
     id: str
     title: str
     detail: str
+    year: str = ""  # the inspection's year label
+    item: Any = None  # the Finding, Figure, Judgment or Response
+    grade: str | None = None  # a judgment's effective grade
+    carried_from: Inspection | None = None
+    part: Part | None = None  # the part of a finding that matches best, when not its lead-in
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    count: int
+    parts: int  # sub-points of those findings
+    none: NotRaised | None = None  # the report says (or shows) it raised none of this kind
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A passage of a report, verbatim, and the recorded items that cite its lines."""
+
+    passage: Passage
+    title: str  # the document's title
+    items: list[str]
 
 
 @dataclass(frozen=True)
 class SearchResult:
     words: str
     rows: list[SearchRow]
+    quotes: list[Quote] = field(default_factory=list)
+    filters: str = ""  # how the year and kind words narrowed the search, in words
+    # Per inspection searched, the finding kinds asked for that it has none of (`search cause
+    # of concern 2016`): said explicitly, with the source when the report says so.
+    none: list[tuple[Inspection, KindCount]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FindingLine:
+    finding: Finding
+    status: str  # as of the date asked
+    parts: list[Part]
+
+
+@dataclass(frozen=True)
+class InspectionFindings:
+    inspection: Inspection
+    counts: list[KindCount]
+    rows: list[FindingLine]
+
+
+@dataclass(frozen=True)
+class FindingsList:
+    """`findings [kind] [year|inspection] [area]`: findings by inspection, counted by kind."""
+
+    groups: list[InspectionFindings]
+    kinds: tuple[str, ...]
+    area: Area | None
+    as_of: dt.date
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +186,7 @@ class NotFound:
 
     message: str
     suggestions: list[str] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)  # what the reports' text says instead
 
 
 @dataclass(frozen=True)

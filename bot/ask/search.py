@@ -1,7 +1,12 @@
-"""Ranked full-text search over findings, figures and judgments, tolerant of typos.
+"""Ranked full-text search over findings, judgments, figures and responses, tolerant of typos.
 
-An inverted index with BM25 scoring. A query word that is not in the vocabulary is matched to
-close words (edit similarity), at a discount, so `safegaurding` still finds safeguarding.
+BM25F: each item is indexed by field (a finding's official text, its parts, its kind, its area,
+the maintainers' note...), each field with its own weight and length normalisation, so a word
+in a finding's official wording counts for more than the same word in a note, and a short figure
+label does not win on length alone. Findings and judgments get a small prior over figures: a
+person searching `domestic abuse` wants the findings about it before the figures that mention
+it. A query word that is not in the vocabulary is matched to close words (edit similarity), at a
+discount, so `safegaurding` still finds safeguarding.
 """
 
 from __future__ import annotations
@@ -20,7 +25,20 @@ if TYPE_CHECKING:
     from bot.content.kb import KnowledgeBase
 
 K1, B = 1.2, 0.75
+KIND_WORDS = {"cause_of_concern": "cause of concern", "recommendation": "recommendation",
+              "area_for_improvement": "area for improvement"}
+# Field weights: official wording first, then what names the item, then notes.
+WEIGHTS = {"text": 3.0, "context": 1.0, "parts": 2.0, "kind": 1.0, "area": 1.5, "note": 0.5, "label": 2.5,
+           "printed": 1.0,
+           "topics": 1.5, "period": 0.5, "question": 2.0, "quote": 1.5, "grade": 1.0,
+           "said": 1.0, "name": 1.0}
+PRIOR = {"finding": 1.5, "judgment": 1.4, "figure": 1.0, "response": 0.9, "inspection": 0.9}
+# A word's postings scored per query, heaviest first: every one at the shipped size (no word is
+# in more than a few hundred items), a bounded share at 43 forces.
+MAX_POSTINGS = 2000
 _build_lock = threading.Lock()
+
+Key = tuple[str, str]  # (kind, id)
 
 
 def index_of(kb: KnowledgeBase) -> SearchIndex:
@@ -37,43 +55,99 @@ def index_of(kb: KnowledgeBase) -> SearchIndex:
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str  # finding | figure | judgment
+    kind: str  # finding | figure | judgment | response
     id: str
     score: float
 
 
+def _area_words(kb: KnowledgeBase, area_id: str) -> str:
+    area = kb.area(area_id)
+    return " ".join([area.name, *area.aliases]) if area else area_id
+
+
 class SearchIndex:
     def __init__(self) -> None:
-        self.postings: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
-        self.lengths: dict[tuple[str, str], int] = {}
+        # word -> item -> field -> term frequency while building; then word -> item -> the
+        # saturated, weighted term frequency BM25F needs (computed once, not per query)
+        self.postings: dict[str, dict[Key, dict[str, int]]] = defaultdict(dict)
+        self.weights: dict[str, dict[Key, float]] = {}
+        self.heaviest: dict[str, list[tuple[Key, float]]] = {}  # each word's items, heaviest first
+        self.items_of: dict[str, list[Key]] = {}  # inspection id -> its items
+        self.lengths: dict[Key, dict[str, int]] = {}
+        self.avg: dict[str, float] = {}
         self.by_initial: dict[str, list[str]] = defaultdict(list)
-        self.avg_len = 1.0
+        self.inspection_of: dict[Key, str] = {}
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> SearchIndex:
         index = cls()
+        # Findings printed in one paragraph (a recommendation embedded in an area for
+        # improvement) are found by each other's words too, at a lower weight.
+        at_line: dict[tuple[str, int], list[str]] = defaultdict(list)
         for f in kb.findings:
-            text = " ".join([f.text, *(p.text for p in f.parts), kb.area_name(f.area)])
-            index._add(("finding", f.id), text)
+            at_line[(f.source.document, f.source.line)].append(f.text)
+        for f in kb.findings:
+            context = [t for t in at_line[(f.source.document, f.source.line)] if t != f.text]
+            index._add(("finding", f.id), f.inspection, {
+                "text": f.text, "parts": " ".join(p.text for p in f.parts),
+                "kind": KIND_WORDS.get(f.kind, f.kind), "area": _area_words(kb, f.area),
+                "context": " ".join(context), "note": f.note or ""})
         for fig in kb.figures:
-            index._add(("figure", fig.id), " ".join([fig.label, *fig.topics, kb.area_name(fig.area)]))
+            index._add(("figure", fig.id), fig.inspection, {
+                "label": fig.label, "printed": fig.printed or "", "topics": " ".join(fig.topics),
+                "area": _area_words(kb, fig.area), "period": fig.period or "",
+                "note": fig.note or ""})
         for j in kb.judgments:
-            index._add(("judgment", j.id), " ".join([j.question, j.quote or "",
-                                                      kb.area_name(j.area)]))
-        index.avg_len = (sum(index.lengths.values()) / len(index.lengths)) if index.lengths else 1.0
-        for word in index.postings:
+            index._add(("judgment", j.id), j.inspection, {
+                "question": j.question, "quote": j.quote or "", "area": _area_words(kb, j.area),
+                "grade": j.grade or "", "note": j.note or ""})
+        for i in kb.inspections:  # what a report says about itself
+            facts = [s for s in (i.fieldwork, i.monitoring, *i.inspectors, *i.notable_practice) if s]
+            index._add(("inspection", i.id), i.id, {
+                "name": f"{i.title} {i.programme} {i.inspectorate}",
+                "said": " ".join(f"{s.label} {s.text or ''}" for s in facts)
+                        + (" monitoring status" if i.monitoring else "")
+                        + (" innovative notable practice" if i.notable_practice else "")
+                        + (" fieldwork" if i.fieldwork else "")})
+        for r in kb.responses:
+            index._add(("response", r.id), r.inspection, {
+                "said": r.said + " " + (r.governance or ""), "name": r.name})
+        # Average length per field over the items that have the field (a figure has no
+        # 'text': counting it would make every finding's wording look overlong).
+        totals: Counter[str] = Counter()
+        having: Counter[str] = Counter()
+        for fields in index.lengths.values():
+            totals.update(fields)
+            having.update(fields.keys())
+        index.avg = {name: max(total / having[name], 1.0) for name, total in totals.items()}
+        for word, posting in index.postings.items():
             index.by_initial[word[0]].append(word)
+            weights = {}
+            for key, fields in posting.items():
+                tf = index._weighted_tf(key, fields)
+                weights[key] = tf * (K1 + 1) / (tf + K1) * PRIOR.get(key[0], 1.0)
+            index.weights[word] = weights
+            index.heaviest[word] = sorted(weights.items(), key=lambda kw: -kw[1])
+        index.postings.clear()  # the weights hold all a query needs
+        for key, inspection in index.inspection_of.items():
+            index.items_of.setdefault(inspection, []).append(key)
         return index
 
-    def _add(self, key: tuple[str, str], text: str) -> None:
-        counts = Counter(tokens(text))
-        self.lengths[key] = sum(counts.values())
-        for word, n in counts.items():
-            self.postings[word][key] = n
+    def _add(self, key: Key, inspection: str, fields: dict[str, str]) -> None:
+        self.inspection_of[key] = inspection
+        lengths: dict[str, int] = {}
+        for name, text in fields.items():
+            counts = Counter(tokens(text))
+            if not counts:
+                continue
+            lengths[name] = sum(counts.values())
+            for word, tf in counts.items():
+                self.postings[word].setdefault(key, {})[name] = tf
+        self.lengths[key] = lengths
 
     def expand_word(self, word: str) -> list[tuple[str, float]]:
         """The word itself if indexed, else close words with a weight below 1."""
-        if word in self.postings:
+        if word in self.weights:
             return [(word, 1.0)]
         prefixed = [w for w in self.by_initial.get(word[0], ()) if w.startswith(word)]
         if len(word) >= 4 and prefixed:
@@ -84,19 +158,37 @@ class SearchIndex:
         close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.75)
         return [(w, 0.7) for w in close]
 
-    def search(self, query: str, limit: int = 20) -> list[Hit]:
+    def _weighted_tf(self, key: Key, fields: dict[str, int]) -> float:
+        lengths = self.lengths[key]
+        return sum(WEIGHTS.get(name, 1.0) * tf
+                   / (1 - B + B * lengths.get(name, 1) / self.avg.get(name, 1.0))
+                   for name, tf in fields.items())
+
+    def search(self, query: str, limit: int = 20, kinds: tuple[str, ...] = (),
+               inspections: set[str] | None = None) -> list[Hit]:
+        """Items for the query words, best first; only of `kinds` ('finding', 'figure', ...)
+        and `inspections` when given."""
         n_docs = len(self.lengths) or 1
-        scores: dict[tuple[str, str], float] = defaultdict(float)
-        matched: dict[tuple[str, str], int] = defaultdict(int)
-        words = list(dict.fromkeys(tokens(query)))
-        for word in words:
-            hit_by_word: set[tuple[str, str]] = set()
+        scores: dict[Key, float] = defaultdict(float)
+        matched: dict[Key, int] = defaultdict(int)
+        # With an inspection filter, score that inspection's items (a few hundred) whatever the
+        # size of the base; without, each word's best-weighted items only (its postings are
+        # kept heaviest first), so a common word costs the same at 43 forces as at one.
+        scope = ([k for i in inspections for k in self.items_of.get(i, ())]
+                 if inspections is not None else None)
+        for word in dict.fromkeys(tokens(query)):
+            hit_by_word: set[Key] = set()
             for term, weight in self.expand_word(word):
-                posting = self.postings[term]
-                idf = math.log(1 + (n_docs - len(posting) + 0.5) / (len(posting) + 0.5))
-                for key, tf in posting.items():
-                    norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[key] / self.avg_len))
-                    scores[key] += weight * idf * norm
+                posting = self.weights[term]
+                idf = weight * math.log(1 + (n_docs - len(posting) + 0.5) / (len(posting) + 0.5))
+                if scope is not None:
+                    pairs = [(k, posting[k]) for k in scope if k in posting]
+                else:
+                    pairs = self.heaviest[term][:MAX_POSTINGS]
+                for key, w in pairs:
+                    if kinds and key[0] not in kinds:
+                        continue
+                    scores[key] += idf * w
                     hit_by_word.add(key)
             for key in hit_by_word:
                 matched[key] += 1

@@ -62,6 +62,7 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
     out.defined = _defined(raw)
     idx = kb.index
     _duplicate_ids(out, raw)
+    _documents_have_text(out, raw, kb)
 
     for d, _, _ in raw.of("areas"):
         for target in d.get("see_also") or []:
@@ -78,11 +79,20 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
                    "Add 'published_source: {document: ..., line: ...}', or write published: "
                    "null if no source states it.")
         _source(out, d, path, idx)
+        for key in ("overall_grade", "fieldwork", "monitoring"):
+            if isinstance(d.get(key), LDict):
+                _source(out, d[key], f"{path}.{key}", idx)
+        for key in ("not_raised", "inspectors", "notable_practice"):
+            for n, sub in enumerate(d.get(key) or []):
+                _source(out, sub, f"{path}.{key}[{n}]", idx)
+        _not_raised(out, kb, d, path)
 
     for d, _, insp in raw.of("judgments"):
         path = f"judgments({d.get('area')})"
         _ref(out, d, "area", path, d.get("area"), idx["area"], "area")
         _source(out, d, path, idx)
+        if isinstance(d.get("earlier"), LDict):
+            _source(out, d["earlier"], f"{path}.earlier", idx)
         carried = d.get("carried_from")
         scale = kb.index["inspection"].get(insp.get("id")) if insp else None
         known = _ref(out, d, "carried_from", path, carried, idx["inspection"], "inspection")
@@ -185,15 +195,38 @@ def figure_checks(out: _Out, d: LDict, idx: dict) -> None:
                    f"'{later}' is itself superseded by this figure: one of them is the later.")
 
 
+def _not_raised(out: _Out, kb: KnowledgeBase, d: LDict, path: str) -> None:
+    """A kind recorded as not raised must not have findings of that kind in the inspection."""
+    iid = d.get("id")
+    for n, entry in enumerate(d.get("not_raised") or []):
+        kind = entry.get("kind")
+        raised = [f.id for f in kb.findings if f.inspection == iid and f.kind == kind]
+        if raised:
+            out.at(entry, "kind", f"{path}.not_raised[{n}].kind",
+                   f"'{kind}' is recorded as not raised, but {raised[0]} is one.",
+                   "Remove the not_raised entry or check the finding's kind.")
+
+
+def _line(out: _Out, src: LDict, path: str, idx: dict) -> None:
+    """A cited line must be inside the document, when its text ships in content/sources/."""
+    text = idx["texts"].get(src.get("document"))
+    line = src.get("line")
+    count = text.count("\n") + 1 if text is not None else 0
+    if text is not None and isinstance(line, int) and line > count:
+        out.at(src, "line", f"{path}.line",
+               f"line {line} is past the end of {src.get('document')} ({count} lines).")
+
+
 def _source(out: _Out, d: LDict, path: str, idx: dict) -> None:
     for key in ("source", "published_source", "governance_source"):
         src = d.get(key)
-        if isinstance(src, LDict):
-            _ref(out, src, "document", f"{path}.{key}", src.get("document"), idx["document"],
-                 "document")
+        if isinstance(src, LDict) and _ref(out, src, "document", f"{path}.{key}",
+                                           src.get("document"), idx["document"], "document"):
+            _line(out, src, f"{path}.{key}", idx)
     for src in d.get("also_in") or []:
-        _ref(out, src, "document", f"{path}.also_in", src.get("document"), idx["document"],
-             "document")
+        if _ref(out, src, "document", f"{path}.also_in", src.get("document"), idx["document"],
+                "document"):
+            _line(out, src, f"{path}.also_in", idx)
 
 
 def _finding(out: _Out, kb: KnowledgeBase, d: LDict) -> None:
@@ -256,6 +289,20 @@ def _finding(out: _Out, kb: KnowledgeBase, d: LDict) -> None:
         if isinstance(ev, LDict) and "document" in ev:
             _ref(out, ev, "document", f"{path}.history.evidence", ev["document"],
                  idx["document"], "document")
+
+
+def _documents_have_text(out: _Out, raw: Raw, kb: KnowledgeBase) -> None:
+    """When content/sources/ ships the reports' text, every recorded document should be there
+    (a warning: the answers then quote nothing from it; errors under --strict)."""
+    if not kb.texts:
+        return
+    for d, _, _ in raw.of("documents"):
+        doc = d.get("id")
+        if doc and doc not in kb.texts:
+            out.at(d, "id", f"documents({doc}).id",
+                   f"no text for '{doc}' in content/sources/.",
+                   f"Add content/sources/{doc} (the text the citations' line numbers count in).",
+                   warning=True)
 
 
 def _duplicate_ids(out: _Out, raw: Raw) -> None:

@@ -126,6 +126,9 @@ class KnowledgeBase:
     # content/policy.yaml as loaded; None when there is none (bot.content.policy.policy_of
     # then gives the defaults)
     policy: Policy | None = field(default=None, repr=False, compare=False)
+    # The reports' own text (content/sources/*.txt) by document id, one string a document
+    # (`lines(doc)` numbers it as citations do); empty when the folder ships no sources.
+    texts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     index: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -143,6 +146,7 @@ class KnowledgeBase:
             "finding": _by_id(self.findings),
             "figure": _by_id(self.figures),
             "response": _by_id(self.responses),
+            "texts": self.texts,
         }
         parts: dict[str, tuple[Finding, Part]] = {}
         for f in self.findings:
@@ -220,6 +224,11 @@ class KnowledgeBase:
         for kind in ("finding", "part", "judgment", "figure", "inspection", "response", "area"):
             ids.extend(self.index[kind])
         return ids
+
+    def lines(self, document: str) -> list[str] | None:
+        """A source document's lines, line 1 at index 0; None when its text is not shipped."""
+        text = self.texts.get(document)
+        return None if text is None else text.split("\n")
 
     def counts(self) -> dict[str, int]:
         return {"inspections": len(self.inspections), "judgments": len(self.judgments),

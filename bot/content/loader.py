@@ -17,6 +17,7 @@ from bot.content.model import (
     Area,
     Deadline,
     Document,
+    EarlierGrade,
     Evidence,
     Figure,
     Finding,
@@ -25,10 +26,12 @@ from bot.content.model import (
     Inspection,
     Judgment,
     Loc,
+    NotRaised,
     Owner,
     Part,
     Response,
     SourceRef,
+    Statement,
 )
 from bot.content.policy import Policy
 from bot.content.policy import build as build_policy
@@ -161,7 +164,7 @@ def _check(content_dir: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
                                          for kind in ("area", "owner")}
         policy, more = build_policy(raw.policy, ids)
         problems.extend(more)
-    kb = build(raw, problems, policy)
+    kb = build(raw, problems, policy, read_texts(content_dir))
     if not raw.unread:
         # With a file unread, references to what it defines would all look wrong: the checks
         # across files wait until every file parses.
@@ -174,6 +177,51 @@ def _check(content_dir: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
 
 def _src(d: Any) -> SourceRef | None:
     return SourceRef(d["document"], d["line"]) if d and "document" in d and "line" in d else None
+
+
+def _statement(d: Any, label: str, text: str) -> Statement | None:
+    src = _src(d.get("source")) if d else None
+    if not d or label not in d or src is None:
+        return None
+    return Statement(d[label], d.get(text), src)
+
+
+def _inspection_facts(d: LDict) -> dict[str, Any]:
+    """What the report states about itself: overall grade or not, kinds it did not raise,
+    fieldwork, inspectors, monitoring status, notable practice."""
+    overall = d.get("overall_grade")
+    return {
+        "overall_stated": overall.get("stated") if overall else None,
+        "overall": (Statement(overall.get("quote") or "", overall.get("quote"), src)
+                    if overall and (src := _src(overall.get("source"))) else None),
+        "not_raised": tuple(NotRaised(n["kind"], n["basis"], n.get("quote"), src)
+                            for n in d.get("not_raised") or []
+                            if _ok(n, "kind", "basis") and (src := _src(n.get("source")))),
+        "fieldwork": _statement(d.get("fieldwork"), "phrase", "quote"),
+        "inspectors": tuple(s for s in (_statement(x, "name", "role")
+                                        for x in d.get("inspectors") or []) if s),
+        "monitoring": _statement(d.get("monitoring"), "status", "quote"),
+        "notable_practice": tuple(s for s in (_statement(x, "title", "text")
+                                              for x in d.get("notable_practice") or []) if s),
+    }
+
+
+def _earlier(d: Any) -> EarlierGrade | None:
+    src = _src(d.get("source")) if d else None
+    if not d or not _ok(d, "year", "grade") or src is None:
+        return None
+    return EarlierGrade(d["year"], d["grade"], d.get("quote"), src)
+
+
+def read_texts(content_dir: Path) -> dict[str, str]:
+    """The reports' own text, content/sources/*.txt, by file name, each one string (one str a
+    line would cost 40 bytes a line at 43 forces). Read as bytes and decoded, so the lines are
+    the ones `cat -n` numbers and citations count."""
+    folder = content_dir / "sources"
+    if not folder.is_dir():
+        return {}
+    return {p.name: p.read_bytes().decode("utf-8", errors="replace")
+            for p in sorted(folder.glob("*.txt")) if p.is_file()}
 
 
 def _loc(d: LDict) -> Loc:
@@ -203,7 +251,8 @@ def _deadline(d: LDict | None, published: Any, problems: list[Problem], path: st
                     after_publication=after, set_by=d.get("set_by", "inspectorate"))
 
 
-def build(raw: Raw, problems: list[Problem], policy: Policy | None = None) -> KnowledgeBase:
+def build(raw: Raw, problems: list[Problem], policy: Policy | None = None,
+          texts: dict[str, str] | None = None) -> KnowledgeBase:
     forces = [Force(d["id"], d["name"], d["prefix"]) for d, _, _ in raw.of("forces")
               if _ok(d, "id", "name", "prefix")]
     documents = [Document(d["id"], d["title"], d["kind"], d.get("published"),
@@ -223,7 +272,7 @@ def build(raw: Raw, problems: list[Problem], policy: Policy | None = None) -> Kn
             programme=d["programme"], year=d["year"], published=d.get("published"),
             published_source=_src(d.get("published_source")), scale=d["scale"],
             grades=GRADE_SCALES[d["scale"]], sources=tuple(d.get("sources") or ()),
-            note=d.get("note"), loc=_loc(d)))
+            note=d.get("note"), loc=_loc(d), **_inspection_facts(d)))
 
     judgments = []
     for d, _, insp in raw.of("judgments"):
@@ -233,7 +282,7 @@ def build(raw: Raw, problems: list[Problem], policy: Policy | None = None) -> Kn
             id=d.get("id") or f"{insp['id']}-{d['area']}", inspection=insp["id"], area=d["area"],
             question=d["question"], grade=d.get("grade"), carried_from=d.get("carried_from"),
             quote=d.get("quote"), source=_src(d["source"]) or SourceRef("", 0),
-            note=d.get("note"), loc=_loc(d)))
+            note=d.get("note"), loc=_loc(d), earlier=_earlier(d.get("earlier"))))
 
     findings = []
     for d, _, insp in raw.of("findings"):
@@ -291,7 +340,8 @@ def build(raw: Raw, problems: list[Problem], policy: Policy | None = None) -> Kn
 
     return KnowledgeBase(forces=forces, documents=documents, areas=areas, owners=owners,
                          inspections=inspections, judgments=judgments, findings=findings,
-                         figures=figures, responses=responses, policy=policy)
+                         figures=figures, responses=responses, policy=policy,
+                         texts=texts or {})
 
 
 __all__ = ["load", "check", "Mark"]

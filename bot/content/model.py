@@ -58,6 +58,27 @@ class Owner:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """Something a report states about itself (fieldwork dates, who signed it, a monitoring
+    status, a piece of innovative practice), as data rather than a maintainer's note."""
+
+    label: str  # the short answer: the dates, the name, the status word, the title
+    text: str | None  # the wording around it, verbatim where the source words it
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class NotRaised:
+    """A kind of finding the report did not raise, and how we know: the source says so
+    ('stated'), or the report's structure shows it ('structure': e.g. only one kind of box)."""
+
+    kind: str
+    basis: str  # stated | structure
+    quote: str | None
+    source: SourceRef
+
+
+@dataclass(frozen=True)
 class Inspection:
     id: str
     force: str
@@ -72,10 +93,41 @@ class Inspection:
     sources: tuple[str, ...]
     note: str | None = None
     loc: Loc | None = field(default=None, compare=False)
+    # Whether the report states one overall grade; None when no maintainer has recorded it.
+    overall_stated: bool | None = None
+    overall: Statement | None = None
+    not_raised: tuple[NotRaised, ...] = ()
+    fieldwork: Statement | None = None
+    inspectors: tuple[Statement, ...] = ()
+    monitoring: Statement | None = None
+    notable_practice: tuple[Statement, ...] = ()
 
     @property
     def start_year(self) -> int:
         return int(self.year[:4])
+
+    @property
+    def end_year(self) -> int:
+        """The last calendar year the label names: 2022 for '2021/22'."""
+        tail = self.year[5:] if len(self.year) > 5 and self.year[4] in "/-" else ""
+        return int(self.year[:2] + tail[-2:]) if tail else self.start_year
+
+    @property
+    def counted_from(self) -> dt.date:
+        """The day the inspection counts from in an as-of answer: its publication date, or
+        (undated) the end of the last year its label names."""
+        return self.published or dt.date(self.end_year, 12, 31)
+
+
+@dataclass(frozen=True)
+class EarlierGrade:
+    """A grade from an inspection the knowledge base does not record, as a later report states
+    it ("when we judged the force to require improvement" in 2015)."""
+
+    year: str
+    grade: str
+    quote: str | None
+    source: SourceRef
 
 
 @dataclass(frozen=True)
@@ -90,6 +142,7 @@ class Judgment:
     source: SourceRef
     note: str | None = None
     loc: Loc | None = field(default=None, compare=False)
+    earlier: EarlierGrade | None = None
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,13 @@ FINDING = Record("finding", [
     Field("note", Text(), "maintainers' note, not official wording"),
 ])
 
+EARLIER = Record("earlier grade", [
+    Field("year", Text(), "the earlier inspection's year label, e.g. 2015", required=True),
+    Field("grade", Text(), "the grade as the report states it, in the scale's words", required=True),
+    Field("quote", Text(), "the sentence that states it, verbatim"),
+    Field("source", SOURCE, "where it is stated", required=True),
+], doc="a grade from an earlier inspection the knowledge base does not record")
+
 JUDGMENT = Record("judgment", [
     Field("id", Id(), "optional id; defaults to <inspection>-<area>"),
     Field("area", Id(), "canonical area id", required=True),
@@ -93,6 +100,7 @@ JUDGMENT = Record("judgment", [
     Field("carried_from", Id(), "inspection whose grade is carried forward"),
     Field("quote", Text(), "the sentence stating the grade, verbatim"),
     Field("source", SOURCE, "where the grade is stated", required=True),
+    Field("earlier", EARLIER, "the grade of an earlier inspection not recorded here, as stated"),
     Field("note", Text(), "maintainers' note"),
 ])
 
@@ -135,6 +143,47 @@ FIGURE = Record("figure", [
     Field("note", Text(), "maintainers' note"),
 ])
 
+OVERALL = Record("overall grade", [
+    Field("stated", Bool(), "true when the report states one overall grade", required=True),
+    Field("quote", Text(), "the sentence that shows it, verbatim"),
+    Field("source", SOURCE, "where the report states it (or asks the overall question ungraded)",
+          required=True),
+], doc="whether the report gives an overall grade")
+
+NOT_RAISED = Record("not raised", [
+    Field("kind", Choice(FINDING_KINDS), "the kind of finding the report did not raise",
+          required=True),
+    Field("basis", Choice(("stated", "structure")),
+          "stated: the source says so; structure: the report's headings show it", required=True),
+    Field("quote", Text(), "the words that say or show it, verbatim"),
+    Field("source", SOURCE, "the line that says or shows it", required=True),
+], doc="a kind of finding the report did not raise")
+
+FIELDWORK = Record("fieldwork", [
+    Field("phrase", Text(), "when the inspection's fieldwork took place, as the source says it",
+          required=True),
+    Field("quote", Text(), "the sentence, verbatim"),
+    Field("source", SOURCE, "where it is stated", required=True),
+])
+
+INSPECTOR = Record("inspector", [
+    Field("name", Text(), "the inspector's name as printed", required=True),
+    Field("role", Text(), "the title as printed, e.g. HM Chief Inspector of Constabulary"),
+    Field("source", SOURCE, "where the name is printed", required=True),
+])
+
+MONITORING = Record("monitoring", [
+    Field("status", Text(), "the monitoring status word as printed, e.g. engage", required=True),
+    Field("quote", Text(), "the sentence that states it, verbatim"),
+    Field("source", SOURCE, "where it is stated", required=True),
+])
+
+PRACTICE = Record("notable practice", [
+    Field("title", Text(), "the practice's heading or first words, verbatim", required=True),
+    Field("text", Text(), "what the report says about it, verbatim"),
+    Field("source", SOURCE, "where the box or paragraph starts", required=True),
+])
+
 INSPECTION = Record("inspection", [
     Field("id", Id(), "stable id", required=True),
     Field("force", Id(), "force id", required=True),
@@ -147,6 +196,13 @@ INSPECTION = Record("inspection", [
     Field("published_source", SOURCE, "where the publication date is stated"),
     Field("scale", Choice(tuple(GRADE_SCALES)), "grading scale", required=True),
     Field("sources", ListOf(Text()), "source document ids", required=True),
+    Field("overall_grade", OVERALL, "whether the report gives an overall grade, and where"),
+    Field("not_raised", ListOf(NOT_RAISED),
+          "kinds of finding the report did not raise, with the line that says or shows it"),
+    Field("fieldwork", FIELDWORK, "when the fieldwork took place, where the source states it"),
+    Field("inspectors", ListOf(INSPECTOR), "the inspectors who signed the report"),
+    Field("monitoring", MONITORING, "the force's monitoring status, where the source states it"),
+    Field("notable_practice", ListOf(PRACTICE), "innovative or notable practice the report names"),
     Field("note", Text(), "maintainers' note"),
 ])
 
@@ -252,7 +308,8 @@ FILE = Record("content file", [
     Field("policy", POLICY, "the reminders policy (content/policy.yaml only)"),
 ], doc="One file of the inspection briefing bot's knowledge base")
 
-ALL_RECORDS = (FILE, FORCE, DOCUMENT, AREA, OWNER, INSPECTION, JUDGMENT, FINDING, PART, DEADLINE,
+ALL_RECORDS = (FILE, FORCE, DOCUMENT, AREA, OWNER, INSPECTION, OVERALL, NOT_RAISED, FIELDWORK,
+               INSPECTOR, MONITORING, PRACTICE, EARLIER, JUDGMENT, FINDING, PART, DEADLINE,
                HISTORY, EVIDENCE, LINKS, FIGURE, RESPONSE, SOURCE, POLICY, ROUTE, QUIET)
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import jinja2
 
 from bot.ask import queries
+from bot.ask.asof import inspections_as_of, latest_inspections
 from bot.ask.gaps import furthest
 from bot.ask.rag import ORDER, legend, legend_short
-from bot.ask.standing import latest_standing, standing_inspections
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Inspection
 from bot.exports import tracker
@@ -70,8 +70,8 @@ def most_serious(rows: list[tracker.TrackerRow], n: int) -> list[tracker.Tracker
 
 def to_html(kb: KnowledgeBase, as_of: dt.date, env: jinja2.Environment | None = None) -> str:
     t = tracker.build(kb, as_of)
-    standing = standing_inspections(kb, as_of)
-    latest = latest_standing(kb, as_of)
+    standing = inspections_as_of(kb, as_of)
+    latest = latest_inspections(kb, as_of)
     ids = {i.id for i in standing}
     figures = [f for f in kb.figures if f.inspection in ids]
     order = {i.id: n for n, i in enumerate(kb.inspections)}

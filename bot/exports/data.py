@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from bot.content.kb import KnowledgeBase
-from bot.content.model import Deadline, SourceRef
+from bot.content.model import Deadline, Inspection, Judgment, SourceRef, Statement
 
 
 def _src(s: SourceRef | None) -> dict[str, Any] | None:
@@ -24,6 +24,33 @@ def _deadline(d: Deadline | None) -> dict[str, Any] | None:
             "after_publication": d.after_publication, "set_by": d.set_by}
 
 
+def _effective_grade(kb: KnowledgeBase, j: Judgment) -> str | None:
+    seen = {j.id}
+    while j.carried_from:  # a grade may be carried more than once (2016 -> 2017 -> ...)
+        earlier = kb.judgment_at(j.carried_from, j.area)
+        if earlier is None or earlier.id in seen:
+            return None
+        seen.add(earlier.id)
+        j = earlier
+    return j.grade
+
+
+def _facts(i: Inspection) -> dict[str, Any]:
+    """What the report says about itself (see content/README.md, inspection fields)."""
+    def stmt(s: Statement | None, label: str, text: str) -> dict[str, Any] | None:
+        return {label: s.label, text: s.text, "source": _src(s.source)} if s else None
+
+    return {
+        "overall_grade_stated": i.overall_stated,
+        "not_raised": [{"kind": n.kind, "basis": n.basis, "quote": n.quote,
+                        "source": _src(n.source)} for n in i.not_raised],
+        "fieldwork": stmt(i.fieldwork, "phrase", "quote"),
+        "inspectors": [stmt(s, "name", "role") for s in i.inspectors],
+        "monitoring": stmt(i.monitoring, "status", "quote"),
+        "notable_practice": [stmt(s, "title", "text") for s in i.notable_practice],
+    }
+
+
 def to_json(kb: KnowledgeBase, as_of: dt.date) -> dict[str, Any]:
     def overdue(f) -> bool:
         return f.is_live and any(d.date and d.date < as_of for _, d in f.deadlines)
@@ -34,10 +61,14 @@ def to_json(kb: KnowledgeBase, as_of: dt.date) -> dict[str, Any]:
         "inspections": [{
             "id": i.id, "force": i.force, "title": i.title, "inspectorate": i.inspectorate,
             "programme": i.programme, "year": i.year, "published": _date(i.published),
-            "scale": list(i.grades), "sources": list(i.sources)} for i in kb.inspections],
+            "scale": list(i.grades), "sources": list(i.sources), **_facts(i)}
+            for i in kb.inspections],
         "judgments": [{
             "id": j.id, "inspection": j.inspection, "area": j.area, "question": j.question,
-            "grade": j.grade, "carried_from": j.carried_from, "source": _src(j.source)}
+            # A carried-forward judgment gives the grade it carries (with carried_from), so a
+            # consumer does not read it as ungraded.
+            "grade": _effective_grade(kb, j), "carried_from": j.carried_from,
+            "source": _src(j.source)}
             for j in kb.judgments],
         "findings": [{
             "id": f.id, "inspection": f.inspection, "kind": f.kind, "area": f.area,

@@ -15,8 +15,8 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from bot.ask.asof import published_by
 from bot.ask.rag import GREY, ORDER, Rag, closed_words, evidence_words, lead_window, legend, rag
-from bot.ask.standing import published_by
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Deadline, Finding, Part
 from bot.content.policy import Policy, policy_of
@@ -158,7 +158,8 @@ class Tracker:
 
 
 def _known_on(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> bool:
-    """Was the finding published by `as_of`? (An unknown date counts from the end of its year.)"""
+    """Was the finding published by `as_of`? (bot.ask.asof: an unknown publication date counts
+    from the end of the inspection's year, as every as-of answer does.)"""
     return published_by(kb.inspection(f.inspection), as_of)
 
 

@@ -30,6 +30,7 @@ PROBE_TEMPLATE = "help.md.j2"  # every install has it; its absence means a broke
 REQUIRED_TEMPLATES = (
     "_macros.md.j2", "area.md.j2", "briefing.html.j2", "calendar.md.j2", "digest.md.j2",
     "error.md.j2", "figure.md.j2", "figures.md.j2", "finding.md.j2", "findings.md.j2",
+    "findings_list.md.j2",
     "help.md.j2", "home.md.j2", "inspection.md.j2", "judgment.md.j2", "judgments.md.j2",
     "notfound.md.j2", "reminder.md.j2", "responses.md.j2", "search.md.j2",
 )
@@ -59,6 +60,13 @@ KIND_WORDS = {
     "recommendation": "Recommendation",
     "area_for_improvement": "Area for improvement",
 }
+KIND_PLURALS = {
+    "cause_of_concern": "causes of concern",
+    "recommendation": "recommendations",
+    "area_for_improvement": "areas for improvement",
+}
+
+
 class Mrkdwn(str):
     """Text that is already valid Slack mrkdwn and must not be escaped again."""
 
@@ -88,6 +96,11 @@ def short_date(value: dt.date | None) -> str:
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if n == 1 else (plural_form or singular + "s")
     return f"{n:,} {word}"
+
+
+def kind_count(n: int, kind: str) -> str:
+    """'6 recommendations', '1 cause of concern'."""
+    return plural(n, KIND_WORDS[kind].lower(), KIND_PLURALS[kind])
 
 
 SLACK_ID_RE = re.compile(r"^[CGDUW][A-Z0-9]{2,30}$")
@@ -165,7 +178,8 @@ def build_env(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters.update(
         long_date=long_date, short_date=short_date, plural=plural, number=number,
         with_unit=with_unit, badge=badge, status=STATUS_WORDS.get,
-        kind=KIND_WORDS.get, mrkdwn=Mrkdwn, escape_slack=slack_escape, destination=destination,
+        kind=KIND_WORDS.get, kinds=KIND_PLURALS.get, kind_count=kind_count, mrkdwn=Mrkdwn,
+        escape_slack=slack_escape, destination=destination,
         as_text=as_text, tick_time=tick_time, **FIGURE_FILTERS,
     )
     env.globals.update(item=item)

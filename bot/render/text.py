@@ -15,6 +15,7 @@ from bot.ask.results import (
     AreaResult,
     CalendarResult,
     FiguresResult,
+    FindingsList,
     FindingsResult,
     HelpResult,
     ItemResult,
@@ -53,6 +54,7 @@ TEMPLATE_FOR: dict[type, str] = {
     JudgmentsResult: "judgments.md.j2",
     AreaResult: "area.md.j2",
     FindingsResult: "findings.md.j2",
+    FindingsList: "findings_list.md.j2",
     FiguresResult: "figures.md.j2",
     SearchResult: "search.md.j2",
     DigestPreview: "digest.md.j2",
@@ -97,12 +99,25 @@ class Renderer:
         title = f"{doc.title}, " if doc else ""
         return f"{title}{document} line {line}" if line else f"{title}{document}"
 
+    def _overall(self, insp: Any, rows: list[Any]) -> str:
+        """'The 2014 report gives no overall grade; its 3 questions were graded good, good and
+        requires improvement' (or '' when the report gives one, or nobody has recorded it)."""
+        if insp.overall_stated is not False:
+            return ""
+        words = [r.grade or "not graded" for r in rows]
+        listed = (", ".join(words[:-1]) + " and " + words[-1]) if len(words) > 1 else "".join(words)
+        what = "question was" if len(words) == 1 else "questions were"
+        cited = f" ({self._cite(insp.overall.source)})" if insp.overall else ""
+        return (f"The {insp.year} report gives no overall grade{cited}; its {len(words)} {what} "
+                f"graded {listed}." if words else f"The {insp.year} report gives no overall grade{cited}.")
+
     def _globals(self) -> dict[str, Any]:
         return {"area_name": self.kb.area_name, "inspection": self.kb.inspection,
                 "figure": self.kb.index["figure"].get, "cite": self._cite,
                 "rag_of": partial(rag.of_finding, self.kb),
                 "rag_legend": rag.legend_short(policy_of(self.kb)),
-                "cite_full": self._cite_full, "cite_at": self._cite_at}
+                "cite_full": self._cite_full, "cite_at": self._cite_at,
+                "overall_words": self._overall}
 
     def render(self, result: Any) -> Rendered:
         if isinstance(result, ItemResult):
@@ -157,6 +172,10 @@ def summary(result: Any) -> str:
         return f"Inspection judgments: {years}"
     if isinstance(result, FindingsResult):
         return f"{result.title}: {len(result.rows)} as of {result.as_of.isoformat()}"
+    if isinstance(result, FindingsList):
+        total = sum(len(g.rows) for g in result.groups)
+        years = ", ".join(g.inspection.year for g in result.groups) or "no inspection"
+        return f"Findings ({years}): {total}"
     if isinstance(result, AreaResult):
         return f"{result.area.name} across inspections"
     if isinstance(result, FiguresResult):

@@ -1,0 +1,77 @@
+"""Inspections as of a date, and by the year people type.
+
+An answer "as of" a date uses only the inspections published on or before it. An inspection
+without a recorded publication date counts from the end of the last year its label names
+(2014 from 31 December 2014, 2021/22 from 31 December 2022), and answers say so. Exports (the
+tracker, the briefing) call `inspections_as_of` too, so every surface agrees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.content.kb import KnowledgeBase
+from bot.content.model import Inspection
+
+YEAR_RE = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
+
+
+def _years(insp: Inspection) -> tuple[int, int]:
+    m = YEAR_RE.match(insp.year.strip())
+    start = int(m.group(1)) if m else insp.start_year
+    end = start + 1 if m and m.group(2) else start
+    return start, end
+
+
+def inspections_for_year(kb: KnowledgeBase, year: str) -> list[Inspection]:
+    """'2016', '2021/22', '2021-22' and '2022' all find the 2021/22 inspection."""
+    m = YEAR_RE.match(year.strip())
+    if not m:
+        return []
+    start = int(m.group(1))
+    exact = [i for i in kb.inspections if _years(i)[0] == start]
+    return exact or [i for i in kb.inspections if _years(i)[1] == start]
+
+
+def published_by(insp: Inspection, day: dt.date) -> bool:
+    """Was the inspection out on that day (undated: from the end of its year)?"""
+    return insp.counted_from <= day
+
+
+def inspections_as_of(kb: KnowledgeBase, day: dt.date | None) -> list[Inspection]:
+    """The inspections published on or before the day, oldest first; all when day is None."""
+    if day is None:
+        return list(kb.inspections)
+    return [i for i in kb.inspections if published_by(i, day)]
+
+
+def latest_inspections(kb: KnowledgeBase, day: dt.date | None = None) -> list[Inspection]:
+    """The most recent inspection of each force, as of the day (None: whatever is recorded)."""
+    latest: dict[str, Inspection] = {}
+    for insp in inspections_as_of(kb, day):  # sorted oldest first
+        latest[insp.force] = insp
+    return list(latest.values())
+
+
+def undated_note(insps: list[Inspection]) -> str:
+    """The sentence an as-of answer adds for inspections counted from the end of their year."""
+    undated = [i for i in insps if i.published is None]
+    if not undated:
+        return ""
+    parts = [f"{i.year} from 31 December {i.end_year}" for i in undated]
+    return ("No publication date is recorded for " + ", ".join(i.year for i in undated)
+            + "; as of a date it counts from the end of its year (" + "; ".join(parts) + ").")
+
+
+def no_inspection(kb: KnowledgeBase, year: str) -> str:
+    years = ", ".join(i.year for i in kb.inspections)
+    return (f"No inspection from {year} is recorded in the knowledge base. "
+            f"Inspections recorded: {years}.")
+
+
+def not_yet(insp: Inspection, day: dt.date) -> str:
+    when = (f"published {insp.published.day} {insp.published:%B %Y}" if insp.published else
+            f"no publication date is recorded; it counts from 31 December {insp.end_year}")
+    return (f"As of {day.day} {day:%B %Y} the {insp.year} inspection was not yet published "
+            f"({when}).")

@@ -1,0 +1,24 @@
+"""The reports' own words for a question: the best passages, verbatim, with the document's title
+and the recorded items that cite their lines. Used under "From the reports" in `search`, and
+where a year has no recorded inspection (what the reports say about it instead)."""
+
+from __future__ import annotations
+
+from bot.ask.results import Quote
+from bot.content.kb import KnowledgeBase
+from bot.content.model import Inspection
+from bot.content.passages import cited_at, passages_of
+
+
+def quotes(kb: KnowledgeBase, words: str, inspections: list[Inspection] | None = None,
+           limit: int = 3) -> list[Quote]:
+    """The best passages of the reports for the words (of those inspections' documents)."""
+    if not kb.texts or not words.strip():
+        return []
+    documents = {d for i in inspections for d in i.sources} if inspections is not None else None
+    out = []
+    for p in passages_of(kb).search(words, documents, limit):
+        doc = kb.index["document"].get(p.document)
+        out.append(Quote(p, doc.title if doc else p.document,
+                         cited_at(kb, p.document, p.line, p.end_line)))
+    return out

@@ -1,0 +1,268 @@
+"""The reports' own text as searchable passages: every sentence of content/sources/*.txt with the
+document and line it starts on, in an SQLite FTS5 index (the standard library's sqlite3).
+
+A passage is two consecutive sentences (each sentence starts one, so every sentence is found with
+the one after it: "It makes use of serious crime prevention orders ... In the 12 months to 30 July
+2016, the force applied for eight SCPOs"). Sentences are cut where they end (`.`, `?`, `!`)
+whichever line that is on, so a sentence broken over lines by the PDF extraction is one and a
+long paragraph on one line is several. Lines are joined with a space (a word split at its own
+hyphen, "anti-" / "social", is joined again): apart from line breaks a passage is the source's
+text, verbatim.
+
+The index is built from the loaded text the first time a passage is asked for, once per
+knowledge base (a content edit that goes live loads a new one): never by hand.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.content.words import STOPWORDS, expand, fold
+
+if TYPE_CHECKING:
+    from bot.content.kb import KnowledgeBase
+
+MAX_CHARS = 700  # a run-on "sentence" (a table, a list without full stops) is cut here
+_END_RE = re.compile(r"[.?!][’'\"”)]*(?=\s|$)")
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_build_lock = threading.Lock()
+_BY_HASH: dict[str, PassageIndex] = {}
+# Words of a question that say nothing about its subject ("what does THRIVE stand for").
+QUESTION_WORDS = frozenset(["do", "does", "did", "mean", "means", "stand", "say", "says", "said",
+                            "tell", "about", "many", "much", "any", "we", "our", "us", "they",
+                            "not", "no", "why", "where", "report", "reports"])
+
+
+@dataclass(frozen=True)
+class Passage:
+    document: str
+    line: int  # where the passage starts, 1-based as citations count
+    end_line: int
+    text: str
+
+
+def _lines(lines: list[str]) -> Iterator[tuple[int, str]]:
+    for n, raw in enumerate(lines, start=1):
+        text = raw.strip()
+        if text and not text.startswith(("http://", "https://")):
+            yield n, text
+
+
+def split_passages(document: str, lines: list[str]) -> list[Passage]:
+    """The document's sentences, each with the line it starts on and the line it ends on."""
+    out: list[Passage] = []
+    buf, start, end = "", 0, 0
+
+    def flush() -> None:
+        nonlocal buf, start
+        if buf.strip():
+            out.append(Passage(document, start, end, buf.strip()))
+        buf, start = "", 0
+
+    for n, text in _lines(lines):
+        pos = 0
+        if buf and not buf.endswith("-"):
+            buf += " "
+        for m in _END_RE.finditer(text):
+            if not start:
+                start = n
+            buf += text[pos:m.end()]
+            end = n
+            pos = m.end()
+            flush()
+        rest = text[pos:].strip()
+        if rest:
+            if not start:
+                start = n
+            buf += rest
+            end = n
+            if len(buf) > MAX_CHARS:
+                flush()
+    flush()
+    return out
+
+
+def windows(sentences: list[Passage]) -> list[Passage]:
+    """Each sentence with the next one of the same document."""
+    out = []
+    for n, first in enumerate(sentences):
+        nxt = sentences[n + 1] if n + 1 < len(sentences) else None
+        if nxt is None or nxt.document != first.document:
+            out.append(first)
+        else:
+            joiner = "" if first.end_line == nxt.line and first.text.endswith("-") else " "
+            out.append(Passage(first.document, first.line, nxt.end_line,
+                               first.text + joiner + nxt.text))
+    return out
+
+
+class PassageIndex:
+    """FTS5 over every sentence; BM25 ranks (SQLite's bm25()), a hit is shown with the sentence
+    after it, and close words stand in for typos. Read-only once built, so knowledge bases with
+    the same source text share one (see `passages_of`)."""
+
+    def __init__(self, sentences: list[Passage]):
+        self.sentences = sentences
+        self._lock = threading.Lock()
+        # One in-memory database, read from the bot's worker threads under the lock.
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.execute("CREATE VIRTUAL TABLE passage USING fts5("
+                        "body, document UNINDEXED, tokenize = 'porter unicode61')")
+        bodies = [fold(p.text) for p in sentences]
+        self.db.executemany("INSERT INTO passage(rowid, body, document) VALUES (?, ?, ?)",
+                            [(n + 1, b, p.document) for n, (b, p) in
+                             enumerate(zip(bodies, sentences, strict=True))])
+        self.db.commit()
+        self.words = set(_WORD_RE.findall(" ".join(bodies)))
+        self.vocabulary: dict[str, list[str]] = defaultdict(list)
+        for word in self.words:
+            self.vocabulary[word[0]].append(word)
+
+    @property
+    def passages(self) -> list[Passage]:
+        """Every passage: each sentence with the one after it."""
+        return windows(self.sentences)
+
+    @classmethod
+    def build(cls, texts: dict[str, str]) -> PassageIndex:
+        sentences: list[Passage] = []
+        for document in sorted(texts):
+            sentences.extend(split_passages(document, texts[document].split("\n")))
+        return cls(sentences)
+
+    def _terms(self, query: str) -> list[str]:
+        terms = []
+        folded = fold(query)
+        # The words as typed and with synonyms applied ('asb' and 'antisocial behaviour').
+        words = _WORD_RE.findall(folded) + _WORD_RE.findall(expand(folded))
+        for word in dict.fromkeys(words):
+            if word in STOPWORDS or word in QUESTION_WORDS or (len(word) < 2 and not word.isdigit()):
+                continue
+            if word in self.words or len(word) < 4:
+                terms.append(word)
+                continue
+            candidates = [w for w in self.vocabulary.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+            close = difflib.get_close_matches(word, candidates, n=2, cutoff=0.8)
+            terms.extend(close or [word])
+        return terms
+
+    def _match(self, match: str, documents: set[str] | None, limit: int) -> list[tuple[int, float]]:
+        sql = "SELECT rowid, rank FROM passage WHERE passage MATCH ?"
+        args: list[object] = [match]
+        if documents is not None:
+            sql += f" AND document IN ({','.join('?' * len(documents))})"
+            args.extend(sorted(documents))
+        with self._lock:
+            return self.db.execute(sql + f" ORDER BY rank LIMIT {int(limit)}", args).fetchall()
+
+    def _window(self, n: int) -> Passage:
+        """Sentence n (0-based) with the next one of the same document."""
+        first = self.sentences[n]
+        nxt = self.sentences[n + 1] if n + 1 < len(self.sentences) else None
+        if nxt is None or nxt.document != first.document:
+            return first
+        joiner = "" if first.end_line == nxt.line and first.text.endswith("-") else " "
+        return Passage(first.document, first.line, nxt.end_line, first.text + joiner + nxt.text)
+
+    def search(self, query: str, documents: set[str] | None = None,
+               limit: int = 3) -> list[Passage]:
+        """The best passages for the words, best first; only from `documents` when given.
+        Passages holding more of the words come first (an OR query ranked by bm25 alone lets
+        one rare word outrank the whole question); a word followed by its expansion in brackets
+        ("THRIVE (threat, harm, ...") or named ("known as the Pacesetter meeting") counts
+        extra, as that is where a term is explained."""
+        terms = self._terms(query)
+        if not terms:
+            return []
+        if documents is not None and not documents:
+            return []
+        quoted = ['"' + t.replace('"', "") + '"' for t in terms]
+        # Sentences with every word first, then with all but one (selective queries, fast at
+        # any size: ranking every sentence holding any one common word is what costs); any of
+        # the words only when those find too few.
+        rows = self._match(" AND ".join(quoted), documents, 50)
+        if len(rows) < limit and len(terms) > 2:
+            for n in range(len(quoted)):
+                rows += self._match(" AND ".join(quoted[:n] + quoted[n + 1:]), documents, 20)
+        if len(rows) < limit and len(terms) > 1:
+            rows += self._match(" OR ".join(quoted), documents, 300)
+        stems = [t[:5] for t in terms]
+        defined = [re.compile(re.escape(t) + r"[a-z]*\s*\(|(?:known as|called) (?:the |a |an )?"
+                              + re.escape(t)) for t in terms]
+        scored = []
+        for rowid, rank in rows:
+            passage = self._window(rowid - 1)
+            body = fold(passage.text)
+            covered: float = sum(1 for s in stems if s in body)
+            covered += 0.5 * sum(1 for d in defined if d.search(body))
+            scored.append((-covered, rank, rowid, passage))
+        scored.sort(key=lambda t: t[:3])
+        # Overlapping windows and blocks the extraction prints twice are shown once.
+        out: list[Passage] = []
+        seen: set[str] = set()
+        for *_, p in scored:
+            if p.text in seen or any(q.document == p.document and q.line <= p.end_line
+                                     and p.line <= q.end_line for q in out):
+                continue
+            seen.add(p.text)
+            out.append(p)
+            if len(out) == limit:
+                break
+        return out
+
+
+def texts_hash(texts: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for document in sorted(texts):
+        digest.update(document.encode() + b"\0")
+        digest.update(texts[document].encode("utf-8", "replace") + b"\0")
+    return digest.hexdigest()
+
+
+def passages_of(kb: KnowledgeBase) -> PassageIndex:
+    """The knowledge base's passage index, built on first use and kept with it. Indexes are
+    cached by the hash of the source text: a content edit that goes live (YAML only, as a rule)
+    reuses the index it already has instead of rebuilding it."""
+    index = kb.index.get("passages")
+    if index is None:
+        with _build_lock:
+            index = kb.index.get("passages")
+            if index is None:
+                key = texts_hash(kb.texts)
+                index = _BY_HASH.get(key)
+                if index is None:
+                    index = PassageIndex.build(kb.texts)
+                    _BY_HASH.clear()  # keep one: the text rarely changes, memory matters
+                    _BY_HASH[key] = index
+                kb.index["passages"] = index
+    return index
+
+
+def cited_at(kb: KnowledgeBase, document: str, first: int, last: int) -> list[str]:
+    """Ids of the recorded items whose source (or a part's, or a repeat's) is on those lines."""
+    by_line = kb.index.get("cited_lines")
+    if by_line is None:
+        by_line = defaultdict(list)
+        for j in kb.judgments:
+            by_line[(j.source.document, j.source.line)].append(j.id)
+        for f in kb.findings:
+            for src in (f.source, *f.also_in, *(p.source for p in f.parts if p.source)):
+                if f.id not in by_line[(src.document, src.line)]:
+                    by_line[(src.document, src.line)].append(f.id)
+        for fig in kb.figures:
+            by_line[(fig.source.document, fig.source.line)].append(fig.id)
+        for r in kb.responses:
+            by_line[(r.source.document, r.source.line)].append(r.id)
+        kb.index["cited_lines"] = by_line = dict(by_line)
+    ids: list[str] = []
+    for line in range(first, last + 1):
+        ids.extend(i for i in by_line.get((document, line), ()) if i not in ids)
+    return ids
