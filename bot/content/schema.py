@@ -24,7 +24,13 @@ UNITS = ("percent", "percentage_points", "per_1000_population", "count", "pounds
 SOURCE = Record("source", [
     Field("document", Text(), "source document id (its file name)", required=True),
     Field("line", Number(integer=True, minimum=1), "1-based line where the text starts", required=True),
+    Field("page", Number(integer=True, minimum=1), "page of the printed report (imported PDFs)"),
 ], doc="where in a source document an item is stated")
+
+# `inspection-bot import` marks every item it drafts; a maintainer deletes the marker after
+# checking the item against its cited line. `validate` warns, `validate --strict` refuses.
+REVIEW = Field("review", Choice(("draft",)), "'draft' until a maintainer has checked the item "
+               "against its source line (set by inspection-bot import)")
 
 EVIDENCE = Record("evidence", [
     Field("document", Text(), "source document id"),
@@ -83,6 +89,7 @@ FINDING = Record("finding", [
     Field("history", ListOf(HISTORY), "dated status updates with evidence, oldest first"),
     Field("links", LINKS, "links to earlier findings"),
     Field("note", Text(), "maintainers' note, not official wording"),
+    REVIEW,
 ])
 
 JUDGMENT = Record("judgment", [
@@ -94,6 +101,7 @@ JUDGMENT = Record("judgment", [
     Field("quote", Text(), "the sentence stating the grade, verbatim"),
     Field("source", SOURCE, "where the grade is stated", required=True),
     Field("note", Text(), "maintainers' note"),
+    REVIEW,
 ])
 
 FIGURE = Record("figure", [
@@ -115,6 +123,7 @@ FIGURE = Record("figure", [
     ]), "confidence interval given by the source"),
     Field("source", SOURCE, "where the value is printed", required=True),
     Field("note", Text(), "maintainers' note"),
+    REVIEW,
 ])
 
 INSPECTION = Record("inspection", [

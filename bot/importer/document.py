@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 BULLET = re.compile(r"^\s*(?:[•·▪●◦‣]|[-–—](?=\s*[^\d\s.])|\(?[a-z]\)|\(?\d{1,2}\)|\d{1,2}\.(?=\s))\s*")
 _TERMINAL = re.compile(r"[.:;?!][’”'\")]*\s*$")
 _SPACES = re.compile(r"\s+")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$")
 _BROKEN_WORD = re.compile(r"(?<=[^\W\d_])-$")
 
 
@@ -96,6 +97,8 @@ class SourceText:
 
     def _read_units(self):
         double, dense = self.double_spaced, self.dense
+        widths = sorted(len(t.rstrip()) for t in self.lines if t.strip()) or [0]
+        wrap = widths[int(len(widths) * 0.9)]  # the width the text was wrapped at
         current: list[tuple[int, str]] = []
         marker, indent = "", 0
         pending_blank = False
@@ -117,11 +120,14 @@ class SourceText:
             new = m is not None or not current
             if not new and pending_blank:
                 # double spacing: the paragraph goes on while the sentence does
-                new = not (double and not _TERMINAL.search(prev) and _continues(raw))
+                new = not (double and not _TERMINAL.search(prev) and not _URL.match(prev.strip())
+                           and (_continues(raw) or len(prev.rstrip()) >= wrap * 0.75))
             elif not new and dense:
                 new = bool(_TERMINAL.search(prev)) and not _continues(raw)
             elif not new and raw[:1] == " " and _TERMINAL.search(prev) and not _continues(raw):
                 new = True  # a page's first line (the extraction indents it) after a full stop
+            if not new and (_URL.match(raw.strip()) or _URL.match(prev.strip())):
+                new = True  # a link printed on its own line
             if not new and (_is_grade_word_line(raw) != _is_grade_word_line(prev)
                             or "\t" in raw.strip() or "\t" in prev.strip()):
                 new = True  # a grade printed alone, a table row: a unit of its own

@@ -20,7 +20,7 @@ from bot.importer.outline import AreaMap, Outline, is_contents
 
 GRADES = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
 _G = r"outstanding|good|adequate|inadequate"
-_WHO = r"(?:[A-Z][\w’'&.-]*\s){1,4}(?:Police|Constabulary|Police Service|Police Force)|The force|The constabulary"
+_WHO = r"(?:[A-Z][\w’'&.-]*\s){1,4}(?:Police|Constabulary|Police Service|Police Force)"
 SENTENCE = re.compile(
     rf"^(?P<who>{_WHO})\s+(?:(?:is|has been judged|was judged)\s+(?:to be\s+)?(?P<g1>{_G})"
     rf"|(?P<g2>requires improvement))(?P<rest>(?:\s+(?:at|in|overall)\b[^.]*)?)\.", re.I)
