@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 BULLET = re.compile(r"^\s*(?:[•·▪●◦‣]|[-–—](?=\s*[^\d\s.])|\(?[a-z]\)|\(?\d{1,2}\)|\d{1,2}\.(?=\s))\s*")
 _TERMINAL = re.compile(r"[.:;?!][’”'\")]*\s*$")
 _SPACES = re.compile(r"\s+")
+_LABEL_LINE = re.compile(r"^(?:Causes? of concern|Recommendations?|Areas? for improvement|Main findings|"
+                         r"Summary)$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
 _BROKEN_WORD = re.compile(r"(?<=[^\W\d_])-$")
 
@@ -126,6 +128,8 @@ class SourceText:
                 new = bool(_TERMINAL.search(prev)) and not _continues(raw)
             elif not new and raw[:1] == " " and _TERMINAL.search(prev) and not _continues(raw):
                 new = True  # a page's first line (the extraction indents it) after a full stop
+            if not new and _LABEL_LINE.match(raw.strip()):
+                new = True  # "Area for improvement" heads what follows, even after a caption
             if not new and (_URL.match(raw.strip()) or _URL.match(prev.strip())):
                 new = True  # a link printed on its own line
             if not new and (_is_grade_word_line(raw) != _is_grade_word_line(prev)

@@ -42,7 +42,7 @@ _NOT_COUNT = re.compile(r"^\s+(?:months?|years?|weeks?|am|pm|[A-Z][a-z]+ \d{4}|a
                         r"November|December)\b")
 _MONTH_BEFORE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|"
                            r"November|December|page|pages|line|Figure|figure|Table|table|section|"
-                           r"paragraph|annex|Annex|PEEL|since|in|by|from|until|of|to|between)\s*$")
+                           r"paragraph|annex|Annex|PEEL|since|in|by|from|until|of|of the|to|between)\s*$")
 _NEGATIVE = re.compile(r"(?:reduc(?:ed|tion)|decreas(?:ed|e)|fell|fall|fallen|down|drop(?:ped)?|"
                        r"lower)\s+(?:of|by|in)?\s*(?:\w+\s+){0,1}$", re.I)
 _CI = re.compile(r"(?:\+/-|±|plus or minus)\s*$")

@@ -70,8 +70,10 @@ def read_metadata(doc: SourceText) -> Metadata:
         year = years.most_common(1)[0][0] if years else str(dt.date.today().year)
 
     low = head_text.lower()
-    if m := re.search(r"peel:? police (effectiveness|efficiency|legitimacy)", low):
+    if m := re.search(r"peel:? police (effectiveness|efficiency|legitimacy) \d{4}", low):
         programme, slug = f"PEEL {m.group(1)}", m.group(1)
+    elif "effectiveness, efficiency and legitimacy" in low:
+        programme, slug = "PEEL", "peel"
     elif "peel" in low and re.search(r"effectiveness", head_text[:200].lower()):
         programme, slug = "PEEL effectiveness", "effectiveness"
     elif "peel" in low or "peel" in whole[:20000].lower():

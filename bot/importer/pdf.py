@@ -13,7 +13,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from statistics import median
 
 from bot.importer.document import SourceText
 
@@ -65,17 +64,21 @@ def _gutter(lines: list[_Line], width: float) -> float | None:
     body = [ln for ln in lines if len(ln.words) > 1]
     if len(body) < 6:
         return None
-    best, best_count = None, 0
+    best, best_cross, best_both = None, len(body) + 1, 0
     for x in range(int(width * 0.35), int(width * 0.65), 2):
-        count = 0
+        cross = both = 0
         for ln in body:
+            if any(w["x0"] < x < w["x1"] for w in ln.words):
+                cross += 1
+                continue
             left = [w["x1"] for w in ln.words if w["x1"] <= x]
             right = [w["x0"] for w in ln.words if w["x0"] >= x]
-            if left and right and min(right) - max(left) >= 8 and len(left) + len(right) == len(ln.words):
-                count += 1
-        if count > best_count:
-            best, best_count = x, count
-    return best if best is not None and best_count >= 0.6 * len(body) else None
+            if left and right and min(right) - max(left) >= 8:
+                both += 1
+        if cross < best_cross or (cross == best_cross and both > best_both):
+            best, best_cross, best_both = x, cross, both
+    # a gutter: (almost) no line crosses it, and lines on both sides of it are many
+    return best if best_cross <= 0.1 * len(body) and best_both >= 5 else None
 
 
 def _page_lines(page) -> list[_Line]:
@@ -131,7 +134,7 @@ def read_pdf(path: Path) -> SourceText:
     for lines, height in pages:
         seen = {_shape(ln.text) for ln in lines if ln.top < height * _EDGE or ln.bottom > height * (1 - _EDGE)}
         edge_shapes.update(seen)
-    running = {s for s, n in edge_shapes.items() if len(pages) >= 3 and n >= max(2, len(pages) / 3)}
+    running = {s for s, n in edge_shapes.items() if n >= max(2, len(pages) / 3)}
 
     out: list[str] = []
     page_of: list[int] = []
@@ -143,7 +146,8 @@ def read_pdf(path: Path) -> SourceText:
                 continue
             kept.append(ln)
         gaps = [b.top - a.top for a, b in zip(kept, kept[1:], strict=False) if 0 < b.top - a.top < 40]
-        step = median(gaps) if gaps else 12.0
+        # the line pitch: a low quantile, as short paragraphs make paragraph gaps common
+        step = sorted(gaps)[len(gaps) // 4] if gaps else 12.0
         for i, ln in enumerate(kept):
             prev = kept[i - 1] if i else None
             if prev is None or ln.top < prev.top - 1:
