@@ -11,10 +11,10 @@ from pathlib import Path
 
 from bot.importer.document import SourceText
 
-_BLOCKS = {"p", "div", "section", "article", "header", "footer", "h1", "h2", "h3", "h4", "h5",
+_BLOCKS = {"p", "div", "section", "article", "header", "h1", "h2", "h3", "h4", "h5",
            "h6", "li", "tr", "table", "ul", "ol", "blockquote", "dt", "dd", "figcaption", "caption",
-           "br", "main", "aside"}
-_SKIP = {"script", "style", "nav", "noscript", "template", "svg", "head", "button", "form"}
+           "br", "main", "aside"}  # footer: site chrome, skipped
+_SKIP = {"script", "style", "nav", "noscript", "template", "svg", "head", "button", "form", "footer"}
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0]+")
 
 
