@@ -1,0 +1,71 @@
+"""A second force imported beside Cleveland: it loads and validates, the Cleveland files are
+untouched, and the command refuses to overwrite or to import into broken content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.content import loader
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = Path(__file__).resolve().parent / "fixtures" / "import" / "durham-peel.txt"
+
+
+def _copy(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    return content
+
+
+def _import(content: Path, *args: str):
+    return CliRunner().invoke(cli, ["import", str(REPORT), "--content", str(content), *args])
+
+
+def test_second_force_loads_beside_cleveland(tmp_path):
+    content = _copy(tmp_path)
+    before = {p: p.read_bytes() for p in (content / "cleveland").glob("*")}
+    result = _import(content, "--force", "durham", "--name", "Durham Constabulary")
+    assert result.exit_code == 0, result.output
+    assert "Drafted: 5 judgments, 1 causes of concern, 2 recommendations" in result.output
+    assert {p: p.read_bytes() for p in (content / "cleveland").glob("*")} == before
+    assert (content / "durham" / "force.yaml").is_file()
+    assert (content / "sources" / "durham-peel.txt").read_text(encoding="utf-8") == REPORT.read_text(
+        encoding="utf-8")
+    kb, problems = loader.check(content)
+    assert kb is not None, [str(p) for p in problems if not p.warning]
+    assert {f.id: f.prefix for f in kb.forces} == {"cleveland": "cle", "durham": "dur"}
+    durham = kb.inspection("dur-2023-peel")
+    assert durham.force == "durham" and durham.scale == "five-tier" and durham.inspectorate == "HMICFRS"
+    assert kb.judgment_at("dur-2023-peel", "investigation").grade == "adequate"
+    assert {a for a in (j.area for j in kb.judgments_of("dur-2023-peel"))} <= {a.id for a in kb.areas}
+
+    validate = CliRunner().invoke(cli, ["validate", str(content)])
+    assert validate.exit_code == 0 and "not yet reviewed" in validate.output
+    strict = CliRunner().invoke(cli, ["validate", "--strict", str(content)])
+    assert strict.exit_code == 1
+
+
+def test_import_refuses_to_overwrite_and_loses_nothing(tmp_path):
+    content = _copy(tmp_path)
+    assert _import(content, "--force", "durham", "--name", "Durham Constabulary").exit_code == 0
+    draft = content / "durham" / "2023-peel.yaml"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("review: \"draft\"", "review: \"draft\"  # mine"),
+                     encoding="utf-8")
+    kept = draft.read_bytes()
+    again = _import(content, "--force", "durham")
+    assert again.exit_code == 1 and "already recorded" in again.output
+    assert draft.read_bytes() == kept
+
+
+def test_import_needs_a_valid_force_id_and_clean_content(tmp_path):
+    content = _copy(tmp_path)
+    bad = _import(content, "--force", "Durham Police")
+    assert bad.exit_code == 1 and "is not an id" in bad.output
+    (content / "cleveland" / "2014-crime.yaml").write_text("inspection: [\n", encoding="utf-8")
+    broken = _import(content, "--force", "durham", "--name", "Durham Constabulary")
+    assert broken.exit_code == 1 and "fix them before importing" in broken.output
+    assert not (content / "durham").exists()
