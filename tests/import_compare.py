@@ -87,8 +87,9 @@ def compare(shipped_dir: Path, draft_dir: Path, document: str) -> Comparison:
             share.found += 1
             figs.remove(hit)
         else:
-            share.missing.append(f"{s['id']}: {s.get('value')} {s['unit']} "
-                                 f"{(s.get('comparators') or {}).get('england_and_wales')} line {s['source']['line']}")
+            comparator = (s.get("comparators") or {}).get("england_and_wales")
+            share.missing.append(f"{s['id']}: {s.get('value')} {s['unit']} {comparator} "
+                                 f"line {s['source']['line']}")
     shares["figures"] = share
     extra["figures"] = len(figs)
     return Comparison(shares["judgments"], shares["findings"], shares["figures"], extra)

@@ -53,8 +53,8 @@ def test_import_refuses_to_overwrite_and_loses_nothing(tmp_path):
     content = _copy(tmp_path)
     assert _import(content, "--force", "durham", "--name", "Durham Constabulary").exit_code == 0
     draft = content / "durham" / "2023-peel.yaml"
-    draft.write_text(draft.read_text(encoding="utf-8").replace("review: \"draft\"", "review: \"draft\"  # mine"),
-                     encoding="utf-8")
+    mine = draft.read_text(encoding="utf-8").replace('review: "draft"', 'review: "draft"  # mine')
+    draft.write_text(mine, encoding="utf-8")
     kept = draft.read_bytes()
     again = _import(content, "--force", "durham")
     assert again.exit_code == 1 and "already recorded" in again.output

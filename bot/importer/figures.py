@@ -24,7 +24,7 @@ _VALUE_UNIT = re.compile(rf"^(?P<v>{_NUM})\s*(?P<pct>%)?$")
 _ROW = re.compile(rf"^(?P<label>.*?[^\d\s.,%+-])[\s*]*\t?\s*(?P<v1>{_NUM})%?\s+(?P<v2>{_NUM})%?\s*$")
 _PERIOD = re.compile(r"(?:12 months to (?:the end of )?(?:\d{1,2} )?[A-Z][a-z]+ \d{4}|year ending \d{1,2} "
                      r"[A-Z][a-z]+ \d{4}|as (?:at|of) \d{1,2} [A-Z][a-z]+ \d{4}|\d{4}/\d{2})")
-_NUMBER = re.compile(rf"(?<![\w.,/£$-])(?P<sign>[+-])?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_NUMBER = re.compile(r"(?<![\w.,/£$-])(?P<sign>[+-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
                      r"(?![\w/]|[.,]\d)")
 _AFTER = [
     ("percent", re.compile(r"^\s*(?:%|percent\b|per cent\b)")),
@@ -76,7 +76,8 @@ def _unit_from(text: str) -> tuple[str, str | None]:
         return "per_1000_population", None
     for per in ("per 1,000 households", "per million population", "per 100 "):
         if per in low:
-            return "other", re.search(re.escape(per) + r"[\w ]*", low).group(0).strip()
+            found = re.search(re.escape(per) + r"[\w ]*", low)
+            return "other", found.group(0).strip() if found else per.strip()
     if re.search(r"%|percent|percentage|proportion|rate of outcomes|satisfaction", low):
         return "percent", None
     return "other", "as printed"
@@ -185,10 +186,12 @@ def _prose(doc: SourceText, unit: Unit, area: str | None, figures: list[DraftFig
                     found[-1].ci = (round(v - w, 6), round(v + w, 6))
                 continue
             if kind is None:
-                if _NOT_COUNT.match(after) or _MONTH_BEFORE.search(before) or not re.match(r"^\s+[a-z(]", after):
+                if (_NOT_COUNT.match(after) or _MONTH_BEFORE.search(before)
+                        or not re.match(r"^\s+[a-z(]", after)):
                     continue
                 value = number(m.group("num"))
-                if isinstance(value, float) or value < 2 or (1900 <= value <= 2100 and "," not in m.group("num")):
+                year_like = 1900 <= value <= 2100 and "," not in m.group("num")
+                if isinstance(value, float) or value < 2 or year_like:
                     continue
                 kind = "count"
             value = number(m.group("num"))
@@ -202,7 +205,8 @@ def _prose(doc: SourceText, unit: Unit, area: str | None, figures: list[DraftFig
                 unit_name, unit_label = "other", kind[6:]
             printed = sentence[m.start():m.end() + 24].split("  ")[0].strip()
             start = doc.locate(unit, sentence[m.start():][:40])
-            fig = DraftFigure(_label(sentence, m.start()), value, unit_name, start, printed, area or "context",
+            fig = DraftFigure(_label(sentence, m.start()), value, unit_name, start, printed,
+                              area or "context",
                               _period(sentence), unit_label=unit_label)
             if _clipped(doc.line(start), m.group("num")):
                 fig.value = None

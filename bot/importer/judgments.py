@@ -134,14 +134,14 @@ def find_judgments(doc: SourceText, outline: Outline, areas: AreaMap, *, respons
             line = doc.locate(unit, sentence)
             offer(DraftJudgment(section, "", None, sentence, line, how="ungraded"))
 
-    for area, row in tables.items():
+    for area, tabled in tables.items():
         held = found.get(area)
         if held is None:
-            row.notes.append("graded only in the summary table")
-            found[area] = row
-        elif held.grade != row.grade and held.how != "carried":
-            unsure.append(f"line {row.line}: the summary table gives {area} "
-                          f"{row.grade or 'ungraded'}, line {held.line} gives "
+            tabled.notes.append("graded only in the summary table")
+            found[area] = tabled
+        elif held.grade != tabled.grade and held.how != "carried":
+            unsure.append(f"line {tabled.line}: the summary table gives {area} "
+                          f"{tabled.grade or 'ungraded'}, line {held.line} gives "
                           f"{held.grade or 'ungraded'}; line {held.line} used.")
 
     graded = [j for j in found.values() if j.grade]

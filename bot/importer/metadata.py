@@ -16,7 +16,8 @@ _PUBLISHED = re.compile(r"\b(?:published|publication date:?|date of publication:
                         r"(?P<d>\d{1,2}) (?P<m>[A-Z][a-z]+) (?P<y>\d{4})"
                         r"|\bOn (?P<d2>\d{1,2}) (?P<m2>[A-Z][a-z]+) (?P<y2>\d{4}),[^.]{0,120}\bpublished\b")
 _YEAR_RANGE = re.compile(r"\b(20\d\d)[/–-](\d\d)\b")
-_TITLED_YEAR = re.compile(r"(?:PEEL|inspection|effectiveness|efficiency|legitimacy|assessment)\D{0,25}(20\d\d)\b",
+_TITLED_YEAR = re.compile(r"(?:PEEL|inspection|effectiveness|efficiency|legitimacy|assessment)"
+                          r"\D{0,25}(20\d\d)\b",
                           re.I)
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _RESPONSE = re.compile(r"^\s*(?:(?:FORCE|PCC|CHIEF CONSTABLE[’']?S?|POLICE AND CRIME COMMISSIONER[’']?S?) "

@@ -16,7 +16,8 @@ from bot.content.words import fold
 from bot.importer.document import SourceText, Unit
 
 _CONTENTS = re.compile(r"(?:\t\s*\d{1,3}|\.{3,}\s*\d{1,3}|\s{3,}\d{1,3})\s*$")
-_QUESTION = re.compile(r"^(?:overview\s*[–—-]\s*)?how (?:effective|efficient|legitimate|well|good|much)\b.*\?$", re.I)
+_QUESTION = re.compile(r"^(?:overview\s*[–—-]\s*)?how (?:effective|efficient|legitimate|well|good|much)\b"
+                       r".*\?$", re.I)
 _PUNCT = re.compile(r"[^\w\s]")
 _HEADING_PREFIX = re.compile(r"^(?:overview|summary|question \d+|\d+(?:\.\d+)*)\s*[–—:.-]\s*", re.I)
 

@@ -132,7 +132,8 @@ def read_pdf(path: Path) -> SourceText:
     # at least a third of the pages; page numbers: a bare number there.
     edge_shapes: Counter[str] = Counter()
     for lines, height in pages:
-        seen = {_shape(ln.text) for ln in lines if ln.top < height * _EDGE or ln.bottom > height * (1 - _EDGE)}
+        seen = {_shape(ln.text) for ln in lines
+                if ln.top < height * _EDGE or ln.bottom > height * (1 - _EDGE)}
         edge_shapes.update(seen)
     # (a table row, tabs between its cells, is content even when a table opens each page)
     running = {s for s, n in edge_shapes.items() if n >= max(2, len(pages) / 3) and s.count("\t") < 2}

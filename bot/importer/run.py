@@ -93,8 +93,9 @@ def import_report(path: Path, content_dir: Path, force: str, *, name: str | None
     if inspection_id in taken and not meta.response:
         raise BotError(f"inspection '{inspection_id}' is already recorded; pass --inspection ID "
                        "to import this report under another id.")
-    base = f"{prefix}-{start}" if not any(i.startswith(f"{prefix}-{start}-") and
-                                          re.search(r"-(rec|afi|coc|fig)-", i) for i in taken) else inspection_id
+    # ids like cle-2016-afi-01, unless another inspection of that year already uses them
+    clash = any(i.startswith(f"{prefix}-{start}-") and re.search(r"-(rec|afi|coc|fig)-", i) for i in taken)
+    base = inspection_id if clash else f"{prefix}-{start}"
     unsure = judged.unsure + found.unsure + figure_notes
     built = build_items(doc, document, base, force, meta.year, judged.judgments, found.findings,
                         figures, kb, unsure)
