@@ -16,6 +16,12 @@ _TERMINAL = re.compile(r"[.:;?!][’”'\")]*\s*$")
 _SPACES = re.compile(r"\s+")
 _LABEL_LINE = re.compile(r"^(?:Causes? of concern|Recommendations?|Areas? for improvement|Main findings|"
                          r"Summary)$")
+# An area for improvement printed as a headline (2021/22 on): an instruction with no full stop;
+# a capitalised line after it starts the paragraph that explains it.
+_HEADLINE = re.compile(r"^(?:The force|The constabulary|(?:[A-Z][\w’'&.-]*\s){1,4}(?:Police|Constabulary))\b"
+                       r"[^.]*\b(?:should|needs? to|must)\b[^.]*$")
+_OPENER = re.compile(r"^\s*(?:In|The|This|These|There|We|It|Its|Our|Forces|But|However|When|Although|"
+                     r"Since|During|As|For|At|Most|Some|All|A|An|Of|Overall|Despite)\b")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
 _BROKEN_WORD = re.compile(r"(?<=[^\W\d_])-$")
 
@@ -122,8 +128,7 @@ class SourceText:
             new = m is not None or not current
             if not new and pending_blank:
                 # double spacing: the paragraph goes on while the sentence does
-                new = not (double and not _TERMINAL.search(prev) and not _URL.match(prev.strip())
-                           and (_continues(raw) or len(prev.rstrip()) >= wrap * 0.75))
+                new = not (double and _runs_on(prev, raw, wrap, current))
             elif not new and dense:
                 new = bool(_TERMINAL.search(prev)) and not _continues(raw)
             elif not new and raw[:1] == " " and _TERMINAL.search(prev) and not _continues(raw):
@@ -180,6 +185,18 @@ def _is_grade_word_line(text: str) -> bool:
     """A grade printed on its own ("Good", "Requires improvement"): capitalised, alone."""
     text = squeeze(text)
     return text[:1].isupper() and text.lower().rstrip(".") in GRADE_WORDS
+
+
+def _runs_on(prev: str, raw: str, wrap: int, current: list[tuple[int, str]]) -> bool:
+    """In double spacing, the paragraph goes on past a blank line: the sentence has not ended,
+    and the next line carries it on or the previous line was wrapped at the page's width (but
+    not a headline area for improvement followed by the paragraph that explains it)."""
+    if _TERMINAL.search(prev) or _URL.match(prev.strip()):
+        return False
+    if _continues(raw):
+        return True
+    headline = _OPENER.match(raw) and _HEADLINE.match(join_lines([t for _, t in current]))
+    return len(prev.rstrip()) >= wrap * 0.75 and not headline
 
 
 def _continues(line: str) -> bool:

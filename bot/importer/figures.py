@@ -31,6 +31,7 @@ _AFTER = [
     ("percentage_points", re.compile(r"^\s*percentage points?\b")),
     ("per_1000_population", re.compile(r"^\s+(?:[\w-]+\s+){0,3}per 1,000 (?:population|people|residents)\b")),
     ("other:per 1,000 households", re.compile(r"^\s+(?:[\w-]+\s+){0,3}per 1,000 households\b")),
+    ("other:per 100", re.compile(r"^\s+per 100\b(?!,)")),
     ("cases", re.compile(r"^\s+(?:out\s+)?of\s+(?:the\s+)?(?:\d+|these)\b")),
     ("days", re.compile(r"^\s+(?:working\s+)?days?\b")),
     ("hours", re.compile(r"^\s+hours?\b")),
@@ -42,9 +43,13 @@ _NOT_COUNT = re.compile(r"^\s+(?:months?|years?|weeks?|am|pm|[A-Z][a-z]+ \d{4}|a
                         r"November|December)\b")
 _MONTH_BEFORE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|"
                            r"November|December|page|pages|line|Figure|figure|Table|table|section|"
-                           r"paragraph|annex|Annex|PEEL|since|in|by|from|until|of|of the|to|between)\s*$")
+                           r"paragraph|annex|Annex|PEEL|since|in|by|from|until|of the|to|between)\s*$")
 _NEGATIVE = re.compile(r"(?:reduc(?:ed|tion)|decreas(?:ed|e)|fell|fall|fallen|down|drop(?:ped)?|"
                        r"lower)\s+(?:of|by|in)?\s*(?:\w+\s+){0,1}$", re.I)
+_NEGATIVE_AFTER = re.compile(r"^\s*(?:%|percent|per cent)?\s+(?:fewer|less|lower|decrease|reduction|drop|"
+                             r"fall)\b", re.I)
+_COMPARES = re.compile(r"^(?:This|That|It) (?:compares|is compared|is (?:higher|lower|above|below|more|less|"
+                       r"one of the))", re.I)
 _CI = re.compile(r"(?:\+/-|±|plus or minus)\s*$")
 _EW = re.compile(r"England and Wales|national average|all forces", re.I)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘“'\"(])")
@@ -165,15 +170,29 @@ def _tables(units: list[Unit], outline, figures, used) -> None:
             figures.append(fig)
             used.add(i)
             rows += 1
-        elif "\t" in text and not re.search(r"\d", text):
-            continue  # a group row with no values
+        elif len(text) < 100 and not re.search(r"\d", text):
+            continue  # a group row with no values ("Evidential difficulties (...)")
         elif rows or len(text) > 100:
             header, caption = None, ""
 
 
 def _prose(doc: SourceText, unit: Unit, area: str | None, figures: list[DraftFigure]) -> None:
     text = unit.text
+    last: DraftFigure | None = None
     for sentence in _SENTENCES.split(text):
+        if last is not None and last.comparator is None and last.unit != "count" \
+                and _COMPARES.match(sentence) and _EW.search(sentence):
+            # "... at 4.0 percent. This is compared to 1.8 percent across ... England and Wales."
+            for m in _NUMBER.finditer(sentence):
+                kind = next((k for k, rx in _AFTER if rx.match(sentence[m.end():])), None)
+                if kind == last.unit:
+                    value = number(m.group("num"))
+                    after = sentence[m.end():]
+                    negative = _NEGATIVE.search(sentence[:m.start()][-40:]) or _NEGATIVE_AFTER.match(after)
+                    last.comparator = -value if negative else value
+                    break
+            last = None
+            continue
         found: list[DraftFigure] = []
         prev_end, last_was_comparator = 0, False
         for m in _NUMBER.finditer(sentence):
@@ -187,7 +206,7 @@ def _prose(doc: SourceText, unit: Unit, area: str | None, figures: list[DraftFig
                 continue
             if kind is None:
                 if (_NOT_COUNT.match(after) or _MONTH_BEFORE.search(before)
-                        or not re.match(r"^\s+[a-z(]", after)):
+                        or not re.match(r"^\s+(?:[a-z(]|[A-Z]{2,})", after)):
                     continue
                 value = number(m.group("num"))
                 year_like = 1900 <= value <= 2100 and "," not in m.group("num")
@@ -195,7 +214,7 @@ def _prose(doc: SourceText, unit: Unit, area: str | None, figures: list[DraftFig
                     continue
                 kind = "count"
             value = number(m.group("num"))
-            if m.group("sign") == "-" or _NEGATIVE.search(before[-40:]):
+            if m.group("sign") == "-" or _NEGATIVE.search(before[-40:]) or _NEGATIVE_AFTER.match(after):
                 value = -value
             unit_name, unit_label = kind, None
             if kind == "cases":
@@ -215,7 +234,7 @@ def _prose(doc: SourceText, unit: Unit, area: str | None, figures: list[DraftFig
             # "... compared with 14 percent across England and Wales": the comparator
             between = before[prev_end:]
             last_was_comparator = False
-            if found and found[-1].unit == fig.unit and found[-1].comparator is None and (
+            if found and found[-1].unit == fig.unit != "count" and found[-1].comparator is None and (
                     _EW.search(after[:70]) or _EW.search(between[-45:])):
                 found[-1].comparator = fig.value
                 last_was_comparator = True
@@ -224,6 +243,7 @@ def _prose(doc: SourceText, unit: Unit, area: str | None, figures: list[DraftFig
             prev_end = m.end()
             found.append(fig)
         figures.extend(found)
+        last = found[-1] if found else None
 
 
 def _clipped(raw_line: str, num: str) -> bool:
