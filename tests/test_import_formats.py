@@ -53,8 +53,8 @@ def test_pdf_imports_to_the_same_items_as_its_text(tmp_path, repeat):
     assert pdf_items["judgments"] == text_items["judgments"]
     assert pdf_items["findings"] == text_items["findings"]
 
-    def figures(items):  # numbered in the order found; a paragraph split by a page may shorten a label
-        return sorted((g["value"], g["unit"], str(g.get("comparators"))) for g in items["figures"])
+    def figures(items):  # numbered in the order they were found, which the layout may change
+        return sorted(str({k: v for k, v in g.items() if k != "id"}) for g in items["figures"])
     assert figures(pdf_items) == figures(text_items)
     assert from_text.counts["judgments"] == 5 and from_text.counts["area_for_improvement"] == 3
 

@@ -115,6 +115,17 @@ def _page_lines(page) -> list[_Line]:
     return out
 
 
+def _edge_lines(lines: list[_Line], height: float) -> list[_Line]:
+    """Lines in the top or bottom band of a page set apart from the body by a gap: where running
+    headers, footers and page numbers print (a body line that happens to sit low is not one)."""
+    tops = sorted({round(ln.top, 1) for ln in lines})
+    pitches = sorted(b - a for a, b in zip(tops, tops[1:], strict=False) if b - a > 1)
+    pitch = pitches[len(pitches) // 4] if pitches else 12.0
+    band = [ln for ln in lines if ln.top < height * _EDGE or ln.bottom > height * (1 - _EDGE)]
+    body = [ln for ln in lines if not any(ln is b for b in band)]
+    return [ln for ln in band if all(abs(ln.top - b.top) > pitch * 1.4 for b in body)]
+
+
 def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", text.strip().lower())
 
@@ -131,19 +142,18 @@ def read_pdf(path: Path) -> SourceText:
     # Running headers and footers: the same text (digits aside) near the top or bottom edge of
     # at least a third of the pages; page numbers: a bare number there.
     edge_shapes: Counter[str] = Counter()
-    for lines, height in pages:
-        seen = {_shape(ln.text) for ln in lines
-                if ln.top < height * _EDGE or ln.bottom > height * (1 - _EDGE)}
-        edge_shapes.update(seen)
+    edges = [_edge_lines(lines, height) for lines, height in pages]
+    for found in edges:
+        edge_shapes.update({_shape(ln.text) for ln in found})
     # (a table row, tabs between its cells, is content even when a table opens each page)
     running = {s for s, n in edge_shapes.items() if n >= max(2, len(pages) / 3) and s.count("\t") < 2}
 
     out: list[str] = []
     page_of: list[int] = []
-    for number, (lines, height) in enumerate(pages, 1):
+    for number, ((lines, _), edge) in enumerate(zip(pages, edges, strict=True), 1):
         kept = []
         for ln in lines:
-            at_edge = ln.top < height * _EDGE or ln.bottom > height * (1 - _EDGE)
+            at_edge = any(ln is e for e in edge)
             if at_edge and (_shape(ln.text) in running or _PAGE_NUMBER.match(ln.text.strip())):
                 continue
             kept.append(ln)
