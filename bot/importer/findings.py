@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from bot.importer.deadlines import find_deadline
 from bot.importer.document import SourceText, Unit, squeeze
-from bot.importer.judgments import SENTENCE
-from bot.importer.outline import Outline, looks_like_heading
+from bot.importer.outline import SENTENCE, Outline, looks_like_heading
 
 _LABEL = re.compile(r"^(?P<label>causes? of concern|recommendations?(?:\s+\d{1,2})?|areas? for "
                     r"improvement)\s*(?:[:.–-]\s*(?P<rest>.*))?$", re.I)

@@ -16,18 +16,13 @@ import re
 from dataclasses import dataclass, field
 
 from bot.importer.document import SourceText, Unit, squeeze
-from bot.importer.outline import AreaMap, Outline, is_contents
+from bot.importer.outline import GRADE_PATTERN, GRADES, SENTENCE, AreaMap, Outline, grade_phrase, is_contents
 
-GRADES = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
-_G = r"outstanding|good|adequate|inadequate"
-_WHO = r"(?:[A-Z][\w’'&.-]*\s){1,4}(?:Police|Constabulary|Police Service|Police Force)"
-SENTENCE = re.compile(
-    rf"^(?P<who>{_WHO})\s+(?:(?:is|has been judged|was judged)\s+(?:to be\s+)?(?P<g1>{_G})"
-    rf"|(?P<g2>requires improvement))(?P<rest>(?:\s+(?:at|in|overall)\b[^.]*)?)\.", re.I)
-_WORD_LINE = re.compile(rf"^(?P<g>{_G}|requires improvement|ungraded|not graded)\.?$", re.I)
-_STRIP = re.compile(rf"^(?:(?:{_G}|requires improvement)\s*){{2,}}$", re.I)
-_STRIP_WORD = re.compile(rf"{_G}|requires improvement", re.I)
-_ROW = re.compile(rf"^(?P<q>.+?)\s*\t\s*(?P<g>{_G}|requires improvement|ungraded|not graded)\s*$", re.I)
+_WORD_LINE = re.compile(rf"^(?P<g>{GRADE_PATTERN}|requires improvement|ungraded|not graded)\.?$", re.I)
+_STRIP = re.compile(rf"^(?:(?:{GRADE_PATTERN}|requires improvement)\s*){{2,}}$", re.I)
+_STRIP_WORD = re.compile(rf"{GRADE_PATTERN}|requires improvement", re.I)
+_ROW = re.compile(rf"^(?P<q>.+?)\s*\t\s*(?P<g>{GRADE_PATTERN}|requires improvement|ungraded|not graded)\s*$",
+                  re.I)
 _CARRIED = re.compile(r"not (?:been )?inspected in (?P<year>\d{4})\b.*?still stands?", re.I | re.S)
 _UNGRADED = re.compile(r"\bungraded\b|\bnot graded\b|n[’']t make a graded judgment|"
                        r"do not make a graded judgment|ha(?:s|ve)n[’']t yet been completed|"
@@ -72,6 +67,7 @@ def find_judgments(doc: SourceText, outline: Outline, areas: AreaMap, *, respons
     tables: dict[str, DraftJudgment] = {}
     strips: list[Unit] = []
     unsure: list[str] = []
+    unknown: list[DraftJudgment] = []
     rank = {"carried": 0, "sentence": 1, "section end": 2, "ungraded": 3, "table": 4}
 
     def offer(j: DraftJudgment) -> None:
@@ -112,16 +108,19 @@ def find_judgments(doc: SourceText, outline: Outline, areas: AreaMap, *, respons
             continue
         m = SENTENCE.match(text)
         if m:
-            rest = (m.group("rest") or "").strip()
-            phrase = re.sub(r"^(?:at|in|overall)\s+", "", rest, flags=re.I)
-            phrase = re.sub(r"^(?:the way (?:in which )?it\s+|respect of its\s+)", "", phrase)
+            phrase = grade_phrase(m)
             area = areas.heading(phrase) if phrase else None
             area = area or section or (areas.phrase(phrase) if phrase else None)
             if "effectiveness at keeping people safe" in phrase or (not phrase and not section):
                 area = area if area else "overall"
+            grade = _grade(m.group("g1") or m.group("g2"))
             if area:
-                grade = _grade(m.group("g1") or m.group("g2"))
                 offer(DraftJudgment(area, "", grade, m.group(0), unit.start))
+            else:  # kept, never dropped: the maintainer chooses the area
+                unknown.append(DraftJudgment("overall", phrase or m.group(0), grade, m.group(0),
+                                             unit.start, notes=[f"area not recognised: '{phrase}'"]))
+                unsure.append(f"line {unit.start}: '{m.group(0)}': no area in areas.yaml matches "
+                              f"'{phrase}'; drafted under 'overall', set its area.")
             continue
         c = _CARRIED.search(text)
         if c and section:
@@ -164,7 +163,7 @@ def find_judgments(doc: SourceText, outline: Outline, areas: AreaMap, *, respons
                           f"{', '.join(g or '?' for g in ends)}; the section grades are used "
                           "(a PDF layout scrambles such strips).")
 
-    out = sorted(found.values(), key=lambda j: j.line)
+    out = sorted([*found.values(), *unknown], key=lambda j: j.line)
     for j in out:
         j.question = j.question or _question_for(j.area, outline) or areas_name(areas, j.area)
     return Judged(out, unsure)

@@ -13,8 +13,16 @@ from dataclasses import dataclass, field
 
 from bot.content.model import Area
 from bot.content.words import fold
-from bot.importer.document import SourceText, Unit
+from bot.importer.document import GRADE_WORDS, SourceText, Unit, squeeze
 
+GRADES = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
+GRADE_PATTERN = r"outstanding|good|adequate|inadequate"
+_WHO = r"(?:[A-Z][\w’'&.-]*\s){1,4}(?:Police|Constabulary|Police Service|Police Force)"
+# "<Force> is good at ...", "<Force> requires improvement in the way ...": a grade sentence,
+# which opens a section from 2016 on.
+SENTENCE = re.compile(
+    rf"^(?P<who>{_WHO})\s+(?:(?:is|has been judged|was judged)\s+(?:to be\s+)?(?P<g1>{GRADE_PATTERN})"
+    rf"|(?P<g2>requires improvement))(?P<rest>(?:\s+(?:at|in|overall)\b[^.]*)?)\.", re.I)
 _CONTENTS = re.compile(r"(?:\t\s*\d{1,3}|\.{3,}\s*\d{1,3}|\s{3,}\d{1,3})\s*$")
 _QUESTION = re.compile(r"^(?:overview\s*[–—-]\s*)?how (?:effective|efficient|legitimate|well|good|much)\b"
                        r".*\?$", re.I)
@@ -93,8 +101,16 @@ def is_contents(unit: Unit) -> bool:
         re.search(r"\.{4,}\s*\d{1,3}$", unit.text))
 
 
+def grade_phrase(m: re.Match[str]) -> str:
+    """What a grade sentence grades: "at managing SOC" -> "managing SOC"."""
+    phrase = re.sub(r"^(?:at|in|overall)\s+", "", (m.group("rest") or "").strip(), flags=re.I)
+    return re.sub(r"^(?:the way (?:in which )?it\s+|respect of its\s+)", "", phrase)
+
+
 def looks_like_heading(unit: Unit) -> bool:
     text = unit.text
+    if squeeze(text).lower() in GRADE_WORDS:
+        return False  # a grade printed alone is not a section heading
     return (len(text) <= 150 and not unit.is_bullet and not text.endswith((".", ";", ",", ":"))
             and text[:1].isupper())
 
@@ -104,13 +120,25 @@ def outline(doc: SourceText, areas: AreaMap) -> Outline:
     unread: list[Unit] = []
     area_at: dict[int, str | None] = {}
     current: str | None = None
-    for unit in doc.units():
+    units = doc.units()
+    for i, unit in enumerate(units):
         if not is_contents(unit) and looks_like_heading(unit):
             area = areas.heading(unit.text)
+            graded = SENTENCE.match(units[i + 1].text) if i + 1 < len(units) else None
+            opens_graded = graded is not None
+            if area is None and graded is not None:
+                # a heading areas.yaml does not know, over a grade sentence: the sentence's
+                # words ("... is good at preventing crime.") or the heading's name the area
+                what = grade_phrase(graded)
+                area = areas.heading(what) or areas.phrase(what) or areas.phrase(unit.text)
+                if area is None:
+                    headings.append(Heading(unit, None))
+                    unread.append(unit)
+                    current = None
             if area is not None:
                 current = area
                 headings.append(Heading(unit, area))
-            elif _QUESTION.match(unit.text):
+            elif _QUESTION.match(unit.text) and not opens_graded:
                 headings.append(Heading(unit, None))
                 unread.append(unit)
         area_at[unit.start] = current
