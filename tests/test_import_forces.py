@@ -69,3 +69,21 @@ def test_import_needs_a_valid_force_id_and_clean_content(tmp_path):
     broken = _import(content, "--force", "durham", "--name", "Durham Constabulary")
     assert broken.exit_code == 1 and "fix them before importing" in broken.output
     assert not (content / "durham").exists()
+
+
+def test_unreadable_sources_get_a_clear_error(tmp_path):
+    content = _copy(tmp_path)
+    binary = tmp_path / "scan.bin"
+    binary.write_bytes(b"\x00\xff\xfe" * 100)
+    broken_pdf = tmp_path / "broken.pdf"
+    broken_pdf.write_bytes(b"%PDF-1.7\n this is not really a PDF")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    runner = CliRunner()
+    for source, words in ((binary, "not UTF-8 text"), (broken_pdf, "could not read the PDF"),
+                          (empty, "no text could be read"), (tmp_path / "missing.txt", "no such file")):
+        result = runner.invoke(cli, ["import", str(source), "--force", "durham", "--name", "Durham",
+                                     "--content", str(content)])
+        assert result.exit_code == 1 and words in result.output, (source, result.output)
+        assert "Traceback" not in result.output
+    assert not (content / "durham").exists() and not (content / "sources").exists()
