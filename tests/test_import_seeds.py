@@ -122,7 +122,10 @@ def test_2021_lost_digits_are_not_legible_and_lost_text_is_reported(imported):
     clipped = [g for g in data["figures"] if g["source"]["line"] == 1513]
     assert clipped and clipped[0]["value"] is None and clipped[0]["legible"] is False
     assert clipped[0]["comparators"]["england_and_wales"] == 14
-    assert "line 1180: 'Area for improvement' is followed by no item" in "\n".join(results[ORDER[4]].summary)
+    summary = "\n".join(results[ORDER[4]].summary)
+    assert "line 1180: 'Area for improvement' is followed by no item" in summary
+    assert "line 1513: '1 percent of the force’s': digits lost in the extraction" in summary
+    assert data["inspection"]["inspectorate"] == "HMICFRS"
 
 
 def test_2017_carries_the_2016_grades_and_003_is_a_response(imported):

@@ -131,6 +131,8 @@ def build_items(doc: SourceText, document: str, base: str, force: str, year: str
         notes = list(g.notes)
         if g.value is None:
             b.add("legible", False)
+            unsure.append(f"line {g.line}: '{g.printed}': digits lost in the extraction; the value "
+                          "is recorded as not legible (value null), never as the digits left.")
         b.add("unit", g.unit)
         if g.unit == "other":
             b.add("unit_label", g.unit_label or "as printed")

@@ -51,7 +51,8 @@ def read_metadata(doc: SourceText) -> Metadata:
     head = _first_lines(doc)
     head_text = "\n".join(t for _, t in head)
     whole = "\n".join(doc.lines)
-    inspectorate = "HMICFRS" if re.search(r"HMICFRS|Fire (?:&|and) Rescue Services", whole) else "HMIC"
+    # (HMICFRS from July 2017; its web addresses say so too)
+    inspectorate = "HMICFRS" if re.search(r"HMICFRS|Fire (?:&|and) Rescue Services", whole, re.I) else "HMIC"
 
     title = head[0][1] if head else doc.name
     for i, (_, text) in enumerate(head):
