@@ -58,7 +58,7 @@ def test_drafts_validate_with_warnings_and_strict_refuses(imported):
     assert kb is not None, [str(p) for p in problems if not p.warning]
     drafts = [p for p in problems if p.path.endswith(".review")]
     assert drafts and all(p.warning for p in drafts)
-    assert len(drafts) == len(kb.judgments) + len(kb.findings) + len(kb.figures)
+    assert len(drafts) == len(kb.judgments) + len(kb.findings) + len(kb.figures) + len(kb.responses)
     with pytest.raises(Exception, match="not yet reviewed"):
         loader.load(content, strict=True)
 
@@ -134,5 +134,13 @@ def test_2017_carries_the_2016_grades_and_003_is_a_response(imported):
     carried = {j["area"]: j.get("carried_from") for j in data["judgments"] if "carried_from" in j}
     assert carried == {"investigation": "cle-2016-effectiveness",
                        "serious-organised-crime": "cle-2016-effectiveness"}
-    assert "response document" in "\n".join(results[ORDER[2]].summary)
-    assert "inspection" not in _draft(content, ORDER[2])
+    summary = "\n".join(results[ORDER[2]].summary)
+    assert "response document" in summary and "repeats cle-2016-afi-07" in summary
+    assert "the report responded to was published on 2017-03-02" in summary
+    response = _draft(content, ORDER[2])
+    assert "inspection" not in response and response["documents"][0]["published"] is None
+    shipped_file = ROOT / "content" / "cleveland" / "2016-response.yaml"
+    shipped = yaml.safe_load(shipped_file.read_text(encoding="utf-8"))
+    pick = ("id", "inspection", "by", "name", "said", "governance", "source", "governance_source")
+    assert [{k: r[k] for k in pick} for r in response["responses"]] == \
+        [{k: r[k] for k in pick} for r in shipped["responses"]]

@@ -175,7 +175,7 @@ def _duplicate_ids(out: _Out, raw: Raw) -> None:
 
 def _drafts(out: _Out, raw: Raw) -> None:
     """An imported item not yet checked by a maintainer: a warning, an error under --strict."""
-    for key in ("judgments", "findings", "figures"):
+    for key in ("judgments", "findings", "figures", "responses"):
         for d, _, _ in raw.of(key):
             if d.get("review") == "draft":
                 name = d.get("id") or d.get("area")

@@ -150,6 +150,7 @@ RESPONSE = Record("response", [
     Field("governance", Text(), "how findings are governed, verbatim"),
     Field("source", SOURCE, "where 'said' starts", required=True),
     Field("governance_source", SOURCE, "where 'governance' starts"),
+    REVIEW,
 ])
 
 FORCE = Record("force", [

@@ -21,6 +21,7 @@ from bot.importer.judgments import find_judgments
 from bot.importer.metadata import read_metadata
 from bot.importer.outline import AreaMap, outline
 from bot.importer.reading import read_source
+from bot.importer.responses import find_responses, repeats
 
 _NAME = re.compile(r"\b((?:[A-Z][a-z]+(?:[ -](?:and|&|[A-Z][a-z]+))*) (?:Police|Constabulary))\b")
 
@@ -54,6 +55,35 @@ def _prefix(force: str, kb: KnowledgeBase) -> str:
         if letters[:n] not in taken:
             return letters[:n]
     return f"{letters}{len(taken) + 1}"
+
+
+def _responses(doc: SourceText, document: str, kb: KnowledgeBase, force: str, prefix: str,
+               year: str, unsure: list[str]) -> list[Block]:
+    """A response document's responses, to the force's inspection of that year, if recorded."""
+    unsure.extend(repeats(doc, kb, force))
+    found = find_responses(doc)
+    same_year = [i for i in kb.inspections if i.force == force and str(i.start_year) == year]
+    if found and len(same_year) != 1:
+        unsure.append(f"{len(found)} response(s) found, but {len(same_year)} inspections of {force} in "
+                      f"{year} are recorded: import the report first; responses not drafted.")
+        return []
+    blocks, short = [], {"chief_constable": "cc", "pcc": "pcc", "force": "force"}
+    for r in found:
+        quoted = doc.holds(r.said, r.line) and (
+            not r.governance or doc.holds(r.governance, r.governance_line or 0))
+        if not quoted:
+            unsure.append(f"line {r.line}: a response by {r.name} could not be quoted verbatim; dropped.")
+            continue
+        b = Block().add("id", f"{prefix}-{year}-response-{short[r.by]}").add("inspection", same_year[0].id)
+        b.add("by", r.by).add("name", r.name).add("said", r.said)
+        if r.governance:
+            b.add("governance", r.governance)
+        b.add("source", Raw(source(document, r.line, doc.page_of(r.line))))
+        if r.governance_line:
+            b.add("governance_source", Raw(source(document, r.governance_line,
+                                                  doc.page_of(r.governance_line))))
+        blocks.append(b.add("review", "draft"))
+    return blocks
 
 
 def import_report(path: Path, content_dir: Path, force: str, *, name: str | None = None,
@@ -112,12 +142,22 @@ def import_report(path: Path, content_dir: Path, force: str, *, name: str | None
 
     grades = {j.grade for j in judged.judgments}
     scale = "five-tier" if "adequate" in grades or int(start) >= 2021 else "four-tier"
+    if meta.response and meta.published:  # the date the report it responds to was published
+        unsure.append(f"line {meta.published_line}: the report responded to was published on "
+                      f"{meta.published.isoformat()}: record that on the report's document "
+                      "(published, published_source), not on this one.")
     doc_block = Block().add("id", document).add("title", meta.title) \
-        .add("kind", "response" if meta.response else "report").add("published", meta.published)
-    if meta.published_line:
+        .add("kind", "response" if meta.response else "report") \
+        .add("published", None if meta.response else meta.published)
+    if meta.published_line and not meta.response:
         doc_block.add("published_source", Raw(source(document, meta.published_line,
                                                      doc.page_of(meta.published_line))))
     sections: list[tuple[str, object]] = [("documents", [doc_block])]
+    if meta.response:
+        drafted = _responses(doc, document, kb, force, prefix, start, unsure)
+        built.counts["responses"] = len(drafted)
+        if drafted:
+            sections.append(("responses", drafted))
     if not meta.response:
         insp = Block().add("id", inspection_id).add("force", force).add("title", meta.title) \
             .add("inspectorate", meta.inspectorate).add("programme", meta.programme) \

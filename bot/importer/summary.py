@@ -21,11 +21,12 @@ def summarise(meta: Metadata, doc: SourceText, built: Built, unsure: list[str], 
              f"Drafted: {counts}; every item is marked `review: draft`.",
              f"Source text: {source}",
              f"Draft: {draft}",
-             f"Published: {meta.published.isoformat() if meta.published else 'not stated in the text'}."]
+             ("Published: not stated for this document." if meta.response else
+              f"Published: {meta.published.isoformat() if meta.published else 'not stated in the text'}.")]
     if meta.response:
-        lines.append("This reads as a response document (the force's or the PCC's response): no "
-                     "judgments, findings or figures are drafted from it; record what it repeats "
-                     "as `also_in` of the report's findings, and its responses by hand.")
+        lines.append(f"This reads as a response document: {built.counts.get('responses', 0)} "
+                     "response(s) drafted; no judgments, findings or figures (it restates the "
+                     "report: the findings it repeats are listed below, for their `also_in`).")
     if unsure:
         lines.append(f"Check these ({len(unsure)}):")
         lines.extend(f"  - {u}" for u in unsure)
