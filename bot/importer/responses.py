@@ -55,7 +55,8 @@ def find_responses(doc: SourceText) -> list[DraftResponse]:
         by = "chief_constable" if "Chief Constable" in who else "pcc" if (
             "Commissioner" in who or "PCC" in who) else "force"
         response = DraftResponse(by, who, said, n)
-        gov, g = [], end
+        gov: list[str] = []
+        g = end
         while g < len(lines) and lines[g].strip() and not _SAID.search(lines[g]) and len(gov) < 12:
             gov.append(lines[g])
             g += 1
