@@ -77,8 +77,7 @@ def make_pdf(text: str, path: Path, *, header: str, footer: str, repeat: int = 1
             state["y"] -= LEAD
             state["region_top"] = state["y"]
             continue
-        # Helvetica's standard encoding has no bullet glyph pdfplumber can map back: a dash
-        for line in _wrap(" ".join(rows).replace("•", "-"), col):
+        for line in _wrap(" ".join(rows), col):
             canvas.drawString(state["x"], state["y"], line)
             next_line()
         next_line()  # the paragraph gap

@@ -49,6 +49,10 @@ def _lines_of(words: list[dict]) -> list[_Line]:
     return lines
 
 
+# A glyph the font does not map to text comes out as "(cid:N)"; the standard fonts' bullet is 127.
+_CID_BULLET = re.compile(r"^\(cid:(?:127|149|183)\)\s*")
+
+
 def _spaced(words: list[dict]) -> str:
     """Words joined by a space, or a tab where the gap is a table's column gap."""
     out = ""
@@ -170,7 +174,7 @@ def read_pdf(path: Path) -> SourceText:
             elif ln.top - prev.top > step * 1.45:
                 out.append("")
                 page_of.append(number)
-            out.append(ln.text)
+            out.append(_CID_BULLET.sub("• ", ln.text))
             page_of.append(number)
     _join_hyphenation(out)
     return SourceText(path.name, out, page_of, kind="pdf")
