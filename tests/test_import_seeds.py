@@ -111,6 +111,7 @@ def test_2016_panels_out_of_order_are_paired_and_flagged(imported):
     data = _draft(content, ORDER[1])
     asb = [g for g in data["figures"] if g["label"].startswith("Anti-social behaviour incidents per 1,000")]
     assert (asb[0]["value"], asb[0]["comparators"]["england_and_wales"]) == (76, 31)
+    assert "the body text at line 336 confirms" in asb[0]["note"]  # "recorded 76 incidents ..."
     assert "labels and values are out of order" in "\n".join(results[ORDER[1]].summary)
     victim = [g for g in data["figures"] if "victim does not support" in g["label"].lower()]
     assert len({g["value"] for g in victim}) >= 3  # the three different percentages kept apart

@@ -131,12 +131,35 @@ def _panels(doc, units, outline, force_name, figures, unsure, used) -> None:
                           outline.area_at.get(v1.start) or "context",
                           period.group(0) if period else None, number(v2.text), unit_label)
         if swapped:
-            fig.notes.append(f"both names print before both values (lines {seq[0].start}-{v2.start}); "
-                             "the first value is taken as the force's: check it against the body text")
-            unsure.append(f"line {header.start}: '{label}': the labels and values are out of order "
-                          "in the layout; check the pair against the body text.")
+            confirmed = _in_body(units, label, v1.text, v2.text, seq[0].start, v2.start)
+            if confirmed:
+                fig.notes.append(f"both names print before both values (lines {seq[0].start}-{v2.start}); "
+                                 f"the body text at line {confirmed} confirms the force's value")
+            else:
+                fig.notes.append(f"both names print before both values (lines {seq[0].start}-{v2.start}); "
+                                 "the first value is taken as the force's: check it against the body text")
+                unsure.append(f"line {header.start}: '{label}': the labels and values are out of order "
+                              "in the layout and the body text does not confirm the pair; check it.")
         figures.append(fig)
         used.update(range(i - 1, i + 4))
+
+
+def _in_body(units: list[Unit], label: str, value: str, comparator: str, first: int, last: int) -> int | None:
+    """The line of a sentence outside the panel that states the force's value with the label's
+    words and does not give it to England and Wales, if there is one."""
+    number = re.escape(value.rstrip("%").lstrip("+"))
+    words = [w for w in re.findall(r"[a-z]{4,}", label.lower()) if w not in ("population", "months")]
+    for unit in units:
+        if first <= unit.start <= last:
+            continue
+        for sentence in _SENTENCES.split(unit.text):
+            m = re.search(rf"(?<![\d.,]){number}(?:\s*(?:%|percent|per cent)|\s+[a-z])", sentence)
+            if not m or not words or sum(w in sentence.lower() for w in words) < min(2, len(words)):
+                continue
+            near = sentence[max(0, m.start() - 40):m.end() + 40]
+            if not re.search(r"England and Wales", near) or comparator.rstrip("%") in sentence:
+                return unit.start
+    return None
 
 
 def _tables(units: list[Unit], outline, figures, used) -> None:
