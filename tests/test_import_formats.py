@@ -64,6 +64,10 @@ def test_pdf_imports_to_the_same_items_as_its_text(tmp_path, repeat):
     assert not any(ln.startswith(FOOTER + "\t") for ln in lines)
     assert not any(ln.strip().isdigit() for ln in lines)  # page numbers dropped
     assert "Domestic abuse-related crimes\t31.4\t27.2" in lines  # the table, one row a line
+    draft = yaml.safe_load(from_pdf.draft.read_text(encoding="utf-8"))
+    pages = {j["area"]: j["source"]["page"] for j in draft["judgments"]}
+    if repeat == 1:  # the second page opens with the table; the last sections follow it
+        assert pages["responding-to-public"] == 1 and pages["serious-organised-crime"] == 2
     if repeat > 1:
         import pdfplumber
 
@@ -73,8 +77,7 @@ def test_pdf_imports_to_the_same_items_as_its_text(tmp_path, repeat):
         assert broken, "the generated PDF should break a word at a line end"
         assert not any(ln.rstrip().endswith(("imple-", "investi-")) for ln in lines)
         assert from_pdf.text.pages[-1] > 1  # page numbers are kept beside the lines
-        draft = yaml.safe_load(from_pdf.draft.read_text(encoding="utf-8"))
-        assert all("page" in j["source"] for j in draft["judgments"])
+        assert max(pages.values()) > 1
 
 
 def test_html_report_page_imports(tmp_path):
