@@ -14,6 +14,10 @@ from bot.importer.figures import DraftFigure
 from bot.importer.findings import DraftFinding
 from bot.importer.judgments import DraftJudgment
 
+_HOW = {"sentence": "the sentence stating the grade", "section end": "the grade closing the section",
+        "table": "the summary table of grades", "carried": "a carried-forward statement",
+        "ungraded": "a statement that the area is ungraded",
+        "no grade stated": "a question section that states no grade"}
 ABBREVIATION = {"cause_of_concern": "coc", "recommendation": "rec", "area_for_improvement": "afi"}
 
 
@@ -82,7 +86,7 @@ def build_items(doc: SourceText, document: str, base: str, force: str, year: str
         else:
             b.add("grade", j.grade)
         b.add("quote", j.quote).add("source", src(j.line)).add("review", "draft")
-        notes.insert(0, f"drafted from a {j.how} statement")
+        notes.insert(0, f"drafted from {_HOW[j.how]}")
         b.add("note", "; ".join(notes) + ".")
         out.judgments.append(b)
 

@@ -86,7 +86,8 @@ def find_judgments(doc: SourceText, outline: Outline, areas: AreaMap, *, respons
 
     if response:
         return Judged([], [])
-    for unit in doc.units():
+    units = doc.units()
+    for i, unit in enumerate(units):
         section = outline.area_at.get(unit.start)
         text = unit.text
         if _STRIP.match(text) and len(_STRIP_WORD.findall(text)) >= 2:
@@ -101,6 +102,9 @@ def find_judgments(doc: SourceText, outline: Outline, areas: AreaMap, *, respons
                                                       text, unit.start, how="table"))
             continue
         m = _WORD_LINE.match(text)
+        follows = units[i + 1].text if i + 1 < len(units) else ""
+        if m and SENTENCE.match(follows):
+            continue  # a grade box over the sentence that states it (2016): the sentence counts
         if m and section and not unit.is_bullet and text[:1].isupper():
             grade = _grade(m.group("g"))
             offer(DraftJudgment(section, "", grade, text, unit.start,
