@@ -80,3 +80,31 @@ def test_thematic_recommendations_to_all_forces(tmp_path):
     assert recs[0]["deadline"] == {"phrase": "By 31 March 2025", "date": "2025-03-31"}
     assert recs[1]["deadline"] == {"phrase": "Within six months", "after_publication": "6 months"}
     assert recs[1]["text"].startswith("Within six months, the College of Policing should")
+
+
+PEEL_2018 = """PEEL: Police effectiveness, efficiency and legitimacy 2018/19
+
+An inspection of Cleveland Police
+
+How effective is the force at preventing crime and tackling anti-social behaviour?
+
+Good
+
+The force works well with partner organisations.
+
+How effective is the force at protecting vulnerable people?
+
+Requires improvement
+
+Areas for improvement
+
+The force should improve how it safeguards vulnerable victims at the first point of contact.
+"""
+
+
+def test_integrated_peel_question_headings_with_their_grade_under_them(tmp_path):
+    result, data = _run(tmp_path, "peel-2018.txt", PEEL_2018, "cleveland", "Cleveland Police")
+    assert [(j["area"], j["grade"]) for j in data["judgments"]] == [
+        ("crime-prevention", "good"), ("vulnerability", "requires improvement")]
+    assert data["findings"][0]["area"] == "vulnerability"
+    assert data["inspection"]["year"] == "2018/19" and data["inspection"]["scale"] == "four-tier"

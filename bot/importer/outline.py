@@ -70,7 +70,8 @@ class AreaMap:
                 if not terms:
                     continue
                 shared = len(words & terms)
-                score = shared / len(terms) if shared else 0.0
+                # how much of the wording the phrase covers and of the phrase the wording covers
+                score = (shared / len(terms) + shared / len(words)) / 2 if shared else 0.0
                 if score > best_score:
                     best, best_score = area.id, score
         return best if best_score >= 0.5 else None
@@ -124,13 +125,16 @@ def outline(doc: SourceText, areas: AreaMap) -> Outline:
     for i, unit in enumerate(units):
         if not is_contents(unit) and looks_like_heading(unit):
             area = areas.heading(unit.text)
-            graded = SENTENCE.match(units[i + 1].text) if i + 1 < len(units) else None
-            opens_graded = graded is not None
-            if area is None and graded is not None:
-                # a heading areas.yaml does not know, over a grade sentence: the sentence's
-                # words ("... is good at preventing crime.") or the heading's name the area
-                what = grade_phrase(graded)
-                area = areas.heading(what) or areas.phrase(what) or areas.phrase(unit.text)
+            after = units[i + 1].text if i + 1 < len(units) else ""
+            graded = SENTENCE.match(after)
+            # 2018/19: a question heading with its grade printed under it
+            boxed = bool(_QUESTION.match(unit.text)) and squeeze(after).lower().rstrip(".") in GRADE_WORDS
+            opens_graded = graded is not None or boxed
+            if area is None and opens_graded:
+                # a heading areas.yaml does not know, over a grade: the grade sentence's words
+                # ("... is good at preventing crime.") or the heading's name the area
+                what = grade_phrase(graded) if graded else ""
+                area = (what and (areas.heading(what) or areas.phrase(what))) or areas.phrase(unit.text)
                 if area is None:
                     headings.append(Heading(unit, None))
                     unread.append(unit)
