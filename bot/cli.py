@@ -229,6 +229,25 @@ def serve(ctx: click.Context, use_http: bool, host: str, port: int, log_level: s
     run_server(settings, use_http=use_http, host=host, port=port, log_level=log_level)
 
 
+@cli.command(name="import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--force", "force", required=True, help="Force id, e.g. cleveland or durham.")
+@click.option("--name", help="Force name for a new force, e.g. \"Durham Constabulary\".")
+@click.option("--inspection", "inspection", help="Inspection id (default <prefix>-<year>-<programme>).")
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), default=None,
+              help="Content folder to write to (default: the global --content).")
+@click.pass_obj
+def import_(settings: Settings, source: Path, force: str, name: str | None, inspection: str | None,
+            content_dir: Path | None) -> None:
+    """Draft a content file from a report (PDF, HTML or text), every item marked for review."""
+    from bot.importer.run import import_report
+
+    result = import_report(source, content_dir or settings.content_dir, force, name=name,
+                           inspection=inspection)
+    for line in result.summary:
+        click.echo(line)
+
+
 @cli.command()
 @click.option("--now", "now_text", help="Tick as at this local time (ISO, e.g. 2017-04-24T09:00).")
 @click.option("--dry-run", is_flag=True, help="Print what would be posted; no Slack, no writes.")

@@ -116,6 +116,7 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
     for d, _, _ in raw.of("figures"):
         figure_checks(out, d, idx)
 
+    _drafts(out, raw)
     for d, _, _ in raw.of("responses"):
         path = f"responses({d.get('id')})"
         _ref(out, d, "inspection", path, d.get("inspection"), idx["inspection"], "inspection")
@@ -329,3 +330,15 @@ def _duplicate_ids(out: _Out, raw: Raw) -> None:
                                "Ids must be unique: choose another.")
                     else:
                         seen[item_id] = (owner.mark.file, owner.mark.line)
+
+
+def _drafts(out: _Out, raw: Raw) -> None:
+    """An imported item not yet checked by a maintainer: a warning, an error under --strict."""
+    for key in ("judgments", "findings", "figures", "responses"):
+        for d, _, _ in raw.of(key):
+            if d.get("review") == "draft":
+                name = d.get("id") or d.get("area")
+                out.at(d, "review", f"{key}({name}).review",
+                       "drafted by inspection-bot import and not yet reviewed.",
+                       "Check it against its cited source line, then delete 'review: draft'.",
+                       warning=True)

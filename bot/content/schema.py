@@ -24,7 +24,13 @@ UNITS = ("percent", "percentage_points", "per_1000_population", "count", "pounds
 SOURCE = Record("source", [
     Field("document", Text(), "source document id (its file name)", required=True),
     Field("line", Number(integer=True, minimum=1), "1-based line where the text starts", required=True),
+    Field("page", Number(integer=True, minimum=1), "page of the printed report (imported PDFs)"),
 ], doc="where in a source document an item is stated")
+
+# `inspection-bot import` marks every item it drafts; a maintainer deletes the marker after
+# checking the item against its cited line. `validate` warns, `validate --strict` refuses.
+REVIEW = Field("review", Choice(("draft",)), "'draft' until a maintainer has checked the item "
+               "against its source line (set by inspection-bot import)")
 
 EVIDENCE = Record("evidence", [
     Field("document", Text(), "source document id"),
@@ -83,6 +89,7 @@ FINDING = Record("finding", [
     Field("history", ListOf(HISTORY), "dated status updates with evidence, oldest first"),
     Field("links", LINKS, "links to earlier findings"),
     Field("note", Text(), "maintainers' note, not official wording"),
+    REVIEW,
 ])
 
 EARLIER = Record("earlier grade", [
@@ -102,6 +109,7 @@ JUDGMENT = Record("judgment", [
     Field("source", SOURCE, "where the grade is stated", required=True),
     Field("earlier", EARLIER, "the grade of an earlier inspection not recorded here, as stated"),
     Field("note", Text(), "maintainers' note"),
+    REVIEW,
 ])
 
 QUALIFIERS = ("more_than", "at_least", "about", "fewer_than", "up_to", "range")
@@ -141,6 +149,7 @@ FIGURE = Record("figure", [
     ]), "confidence interval given by the source"),
     Field("source", SOURCE, "where the value is printed", required=True),
     Field("note", Text(), "maintainers' note"),
+    REVIEW,
 ])
 
 OVERALL = Record("overall grade", [
@@ -215,6 +224,7 @@ RESPONSE = Record("response", [
     Field("governance", Text(), "how findings are governed, verbatim"),
     Field("source", SOURCE, "where 'said' starts", required=True),
     Field("governance_source", SOURCE, "where 'governance' starts"),
+    REVIEW,
 ])
 
 FORCE = Record("force", [
