@@ -11,7 +11,13 @@ from typing import Any
 from bot.ask import queries
 from bot.ask.command import Query
 from bot.ask.digest import StateOf, preview
-from bot.ask.results import HelpResult, NotFound, ResponsesResult
+from bot.ask.results import (
+    HelpResult,
+    InspectionJudgments,
+    JudgmentsResult,
+    NotFound,
+    ResponsesResult,
+)
 from bot.content.areas import match_area
 from bot.content.kb import KnowledgeBase
 from bot.content.policy import policy_of
@@ -63,8 +69,29 @@ def run_query(kb: KnowledgeBase, q: Query, as_of: dt.date, context: Context | No
     raise AssertionError(f"unhandled command {q.command}")
 
 
+GRADES = ("requires improvement", "inadequate", "adequate", "outstanding", "good")
+
+
+def _take_grade(words: str) -> tuple[str | None, str]:
+    """`judgments latest inadequate`: a grade word first narrows the rows to that grade."""
+    low = words.lower()
+    for grade in GRADES:
+        if low == grade or low.startswith(grade + " "):
+            return grade, words[len(grade):].strip()
+    return None, words
+
+
 def _judgments(kb: KnowledgeBase, q: Query) -> Any:
-    words = q.words
+    grade, words = _take_grade(q.words)
+    result = _judgments_of(kb, q, words)
+    if grade is None or not isinstance(result, JudgmentsResult):
+        return result
+    groups = [InspectionJudgments(g.inspection, [r for r in g.rows if r.grade == grade])
+              for g in result.groups]
+    return JudgmentsResult(groups, result.area, q.words)
+
+
+def _judgments_of(kb: KnowledgeBase, q: Query, words: str) -> Any:
     area_id = None
     if q.year:
         insps = queries.inspections_for_year(kb, q.year)

@@ -1,23 +1,117 @@
 """From the text a person typed to a rendered answer: parse, query, render. Pure: the caller
-passes the knowledge base, the renderer and the date (and, for `digest`, the `Context`)."""
+passes the knowledge base, the renderer and the date (and, for `digest`, the `Context`).
+
+Text that starts with a command word is a command. Anything else is a question: the question
+reader (bot.ask.reader) turns it into ranked readings, each command text; the first reading
+that finds something is answered, with a line saying how it was understood, and the next two
+readings ride along as alternatives when the reader was unsure. A question no reading answers
+gets the closest search hits and one line of how to ask, never the whole help."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from typing import Any
 
-from bot.ask.command import CommandError, parse
+from bot.ask import reader
+from bot.ask.command import COMMANDS, ID_RE, CommandError, parse
 from bot.ask.dispatch import Context, run_query
+from bot.ask.results import FiguresResult, NotFound, SearchResult
 from bot.content.kb import KnowledgeBase
-from bot.render.text import Rendered, Renderer
+from bot.render.text import Chunk, Rendered, Renderer
 
-__all__ = ["Context", "answer"]
+__all__ = ["Context", "answer", "is_question"]
+NOTE_TEMPLATE = "question.md.j2"
+# NotFound messages that mean "these words matched nothing" (try another reading), as opposed
+# to a true answer such as "No inspection in 2019".
+_MISSES = ("No area", "Nothing has the id", "No response is recorded")
+
+
+def is_question(text: str) -> bool:
+    words = text.split()
+    if not words:
+        return False
+    first = words[0].lower()
+    return first not in COMMANDS and not (ID_RE.match(first) and len(words) == 1)
 
 
 def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
-           context: Context | None = None) -> Rendered:
-    """Answer slash-command text. Never raises for bad input: errors come back as answers."""
+           context: Context | None = None, *, asker: str | None = None) -> Rendered:
+    """Answer slash-command text or a question. Never raises for bad input: errors come back as
+    answers. `asker` (a Slack user id) answers "what do I own"."""
+    if is_question(text):
+        return answer_question(kb, renderer, text, as_of, context, asker=asker)
     try:
         q = parse(text)
     except CommandError as exc:
+        if len(text.split()) >= 2:  # "show me the grades", "due in 60 days": English after all
+            return answer_question(kb, renderer, text, as_of, context, asker=asker)
         return renderer.render_error(exc)
-    return renderer.render(run_query(kb, q, as_of, context))
+    result = run_query(kb, q, as_of, context)
+    if _empty(result) and len(text.split()) >= (3 if q.command == "show" else 2) \
+            and q.command != "search":
+        return answer_question(kb, renderer, text, as_of, context, asker=asker)
+    return renderer.render(result)
+
+
+def _empty(result: Any) -> bool:
+    if isinstance(result, (FiguresResult, SearchResult)):
+        return not result.rows
+    return isinstance(result, NotFound) and result.message.startswith(_MISSES)
+
+
+def _run(kb: KnowledgeBase, command: str, as_of: dt.date, context: Context | None) -> Any:
+    """The result of a reading's command, or None when it does not parse (a command this
+    version does not have) or finds nothing."""
+    try:
+        result = run_query(kb, parse(command), as_of, context)
+    except CommandError:
+        return None
+    return None if _empty(result) else result
+
+
+def answer_question(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
+                    context: Context | None = None, *, asker: str | None = None) -> Rendered:
+    readings = reader.read(kb, text, as_of, asker=asker)
+    chosen, result, note = None, None, ""
+    for r in readings:
+        if r.message:
+            chosen, note = r, r.message
+            break
+        result = _run(kb, r.command, as_of, context)
+        if result is not None:
+            chosen = r
+            break
+    if chosen is None:  # nothing fitted: the closest items, and how to ask
+        note = "unplaced"
+        words = " ".join(w for w in reader.WORD_RE.findall(text.lower()))
+        result = _run(kb, f"search {words}", as_of, context) if words else None
+        chosen = reader.Reading(f"search {words}" if result is not None else "", 0.0)
+    command = chosen.command if result is not None else ""
+    line = renderer.note(NOTE_TEMPLATE, command=command, note=note)
+    if result is None:
+        rendered = Rendered(line.splitlines()[-1][:150], [], False)
+    else:
+        rendered = renderer.render(result)
+    chunks = _prefix(rendered.chunks, line)
+    sure = chosen is readings[0] and not reader.unsure(readings)
+    others = [] if sure else [r.command for r in readings if r.command and r.command != command
+                              and _parses(r.command)][:2]
+    return replace(rendered, chunks=chunks, question=text, reading=command,
+                   alternatives=tuple(others), answered=result is not None and note != "unplaced")
+
+
+def _prefix(chunks: list[Chunk], line: str) -> list[Chunk]:
+    """The understood line on top of the first chunk when that is a header (so paging repeats
+    it), else as a chunk of its own."""
+    if chunks and chunks[0].item_id is None:
+        return [Chunk(f"{line}\n{chunks[0].text}")] + chunks[1:]
+    return [Chunk(line)] + chunks
+
+
+def _parses(command: str) -> bool:
+    try:
+        parse(command)
+    except CommandError:
+        return False
+    return True
