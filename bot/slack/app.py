@@ -19,7 +19,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.reminders.reader import LedgerReader
 from bot.settings import Settings
-from bot.slack import actions, commands, home
+from bot.slack import actions, commands, conversations, home
+from bot.slack.feedback import FeedbackStore
 from bot.slack.failures import handle_error
 from bot.slack.services import AnswerCache, KnowledgeBaseHolder, Services
 
@@ -72,9 +73,10 @@ def build_app(settings: Settings, kb_holder: KnowledgeBaseHolder, *,
         answer_timeout=answer_timeout, cache=AnswerCache(cache_size),
         # a test's fixed `today` previews the digest from the start of that day
         now=None if today else (lambda: dt.datetime.now(ZoneInfo(settings.timezone))),
-        ledger=LedgerReader(settings))
+        ledger=LedgerReader(settings), feedback=FeedbackStore(settings.db_url))
     app.error(handle_error)
     commands.register(app, services)
     actions.register(app, services)
     home.register(app, services)
+    conversations.register(app, services)
     return app

@@ -1,0 +1,115 @@
+"""What people asked in plain English, and their 👍 / 👎: so maintainers can fill gaps in the
+content or the question reader (`inspection-bot questions`).
+
+One row per question answered in Slack: when, the question as typed (no other message text),
+the reading answered, the items cited, whether anything was found, and the vote. Rows older
+than RETENTION_DAYS are pruned as new ones are written. The table is created with SQLAlchemy
+metadata on first use (idempotent), in the same database as the reminders ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+RETENTION_DAYS = 180
+metadata = MetaData()
+questions = Table(
+    "asked_questions", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("asked_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("question", Text, nullable=False),
+    Column("reading", String(300), nullable=False, default=""),
+    Column("items", Text, nullable=False, default=""),  # cited ids, comma-separated
+    Column("answered", Boolean, nullable=False),
+    Column("vote", Integer),  # +1, -1, or NULL (no vote)
+    Column("voted_at", DateTime(timezone=True)),
+)
+
+
+@dataclass(frozen=True)
+class Asked:
+    id: str
+    asked_at: dt.datetime
+    question: str
+    reading: str
+    items: list[str]
+    answered: bool
+    vote: int | None
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class FeedbackStore:
+    def __init__(self, url: str, *, engine: Engine | None = None) -> None:
+        if url.startswith("sqlite:///") and engine is None:
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = engine or create_engine(url, future=True, pool_pre_ping=True)
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def _setup(self) -> None:
+        if not self._ready:
+            with self._lock:
+                if not self._ready:
+                    metadata.create_all(self.engine, checkfirst=True)
+                    self._ready = True
+
+    def record(self, question: str, reading: str, items: list[str], answered: bool,
+               now: dt.datetime) -> str:
+        """Store one question answered; returns the token its vote buttons carry."""
+        self._setup()
+        token = uuid.uuid4().hex
+        with self.engine.begin() as conn:
+            conn.execute(insert(questions).values(
+                id=token, asked_at=now, question=question[:2000], reading=reading[:300],
+                items=",".join(items)[:4000], answered=answered))
+            conn.execute(delete(questions).where(
+                questions.c.asked_at < now - dt.timedelta(days=RETENTION_DAYS)))
+        return token
+
+    def vote(self, token: str, vote: int, now: dt.datetime) -> bool:
+        """Record 👍 (+1) or 👎 (-1); a second vote replaces the first. False: unknown token."""
+        self._setup()
+        with self.engine.begin() as conn:
+            done = conn.execute(update(questions).where(questions.c.id == token[:32])
+                                .values(vote=1 if vote > 0 else -1, voted_at=now))
+        return bool(done.rowcount)
+
+    def listing(self, *, since: dt.datetime | None = None, unanswered: bool = False
+                ) -> list[Asked]:
+        """Questions asked (newest first); `unanswered`: only those that found nothing or were
+        voted down."""
+        self._setup()
+        query = select(questions).order_by(questions.c.asked_at.desc())
+        if since is not None:
+            query = query.where(questions.c.asked_at >= since)
+        if unanswered:
+            query = query.where(or_(questions.c.answered.is_(False), questions.c.vote == -1))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [Asked(r.id, _utc(r.asked_at), r.question, r.reading,
+                      [i for i in r.items.split(",") if i], bool(r.answered), r.vote)
+                for r in rows]
