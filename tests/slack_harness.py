@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -141,8 +143,11 @@ class RunningBot:
 
 
 def make_settings(emulator: SlackEmulator, **overrides: Any) -> Settings:
+    # A data directory of its own: the questions asked are recorded there (never in the
+    # checkout's data/).
     base = dict(slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                slack_api_url=emulator.base_url)
+                slack_api_url=emulator.base_url,
+                data_dir=Path(tempfile.mkdtemp(prefix="bot-data-")))
     return Settings(**{**base, **overrides})
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from bot.ask import reader
+from bot.ask import cues, reader
 from bot.ask.command import COMMANDS, ID_RE, CommandError, parse
 from bot.ask.dispatch import Context, run_query
 from bot.ask.results import FiguresResult, NotFound, SearchResult
@@ -44,14 +44,21 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
     try:
         q = parse(text)
     except CommandError as exc:
-        if len(text.split()) >= 2:  # "show me the grades", "due in 60 days": English after all
+        if _english(text):
             return answer_question(kb, renderer, text, as_of, context, asker=asker)
         return renderer.render_error(exc)
     result = run_query(kb, q, as_of, context)
-    if _empty(result) and len(text.split()) >= (3 if q.command == "show" else 2) \
-            and q.command != "search":
+    if _empty(result) and q.command != "search" and _english(text):
         return answer_question(kb, renderer, text, as_of, context, asker=asker)
     return renderer.render(result)
+
+
+def _english(text: str) -> bool:
+    """A command word followed by English rather than the command's arguments ("due in 60
+    days", "show me the grades from 2014"): worth reading as a question when the command
+    found nothing. Typed mentions and links (`<...>`) are arguments, answered as typed."""
+    rest = text.lower().split()[1:]
+    return "<" not in text and any(w in cues.FILLER or w in cues.DUE_WORDS for w in rest)
 
 
 def _empty(result: Any) -> bool:
@@ -88,7 +95,7 @@ def answer_question(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.
         result = _run(kb, f"search {words}", as_of, context) if words else None
         chosen = reader.Reading(f"search {words}" if result is not None else "", 0.0)
     command = chosen.command if result is not None else ""
-    line = renderer.note(NOTE_TEMPLATE, command=command, note=note)
+    line = renderer.note(NOTE_TEMPLATE, command=command, note=note, question=text[:200])
     if result is None:
         rendered = Rendered(line.splitlines()[-1][:150], [], False)
     else:
