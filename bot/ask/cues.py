@@ -94,7 +94,7 @@ FILLER = frozenset("""
 a about according actually all also am an and any anything are as asked at be been being best
 both but by can cleveland could did do does doing done during each ever for force forces from
 get got had has have how i if in inspection inspections inspected into is it its just know let
-like list me mean means more most much my need needs new next no not now of on or our ours out
+like list many me mean means more most much my need needs new next no not now of on or our ours out
 over please police give given report reports said say see should show so some still tell than
 that the their them then there these they thing things this those to told us want was we were
 what whats when where which while who whom why will with within would you your yours s

@@ -9,6 +9,9 @@ rapidfuzz for typos against the words the knowledge base and the cues use."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -29,6 +32,8 @@ MENTION_RE = re.compile(r"<[@#!][^>]*>")
 WORD_RE = re.compile(r"[a-z0-9][a-z0-9'.,/]*[a-z0-9]|[a-z0-9]")
 UNSURE_BELOW = 0.75  # a best reading under this, or one within MARGIN of the next, is "unsure"
 MARGIN = 0.15
+CATCH_ALL = 0.3  # the last resort: a search for the question's words (answered as "unplaced")
+MAX_CANDIDATES = 2000  # items the reader weighs to see what a topic is about (not the search)
 _vocab_lock = threading.Lock()
 # Topic words people use for a figure, to the words the figures are labelled with.
 FIGURE_WORDS = {"satisfied": "satisfaction", "sick": "sickness", "detectives": "pip2",
@@ -92,6 +97,7 @@ def _correct(kb: KnowledgeBase, text: str) -> str:
 def _clean(text: str) -> str:
     text = MENTION_RE.sub(" ", text)
     text = fold(text).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = re.sub(r"'s\b", "", text)  # "what's", "force's": the word itself
     text = re.sub(r"[?!;:()\"“”]+", " ", text)
     text = re.sub(r"(?<!\d)[.,](?!\d)", " ", text)  # keep 1,000 and 2.5, drop sentence commas
     return " ".join(text.split())
@@ -187,12 +193,13 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
         add(f"search {phrase}", 0.86)
     if kind:
         base = f"findings {kind} {year} {area_words}"
+        # The year rides along in the search: the answer keeps only that year's items.
         if specific:
-            add(f"search {topic}", 0.8)
+            add(f"search {topic} {ref.year}", 0.8)
             add(base, 0.55)
         else:
             add(base, 0.87)
-            add(f"search {kind} {specific}", 0.45)
+            add(f"search {kind} {ref.year}", 0.45)
     grade_cue = cues.GRADE.search(text)
     figure_cue = cues.FIGURE.search(text)
     grade = _grade_filter(text)
@@ -204,7 +211,7 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
         add(f"judgments {year or 'latest'} {area_words}", 0.86 if area or year else 0.7)
         if area:
             add(f"area {area_words}", 0.5)
-    if figure_cue:
+    if figure_cue and not kind:
         add(f"figures {_figure_topic(words)} {fig_year}", 0.82)
     if cues.FINDING_WORDS.search(text) and topic:
         add(f"search {topic}", 0.75)
@@ -224,15 +231,35 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
     if year and not out:
         add(f"judgments {year}", 0.6)
     if topic:
-        add(f"search {topic}", 0.3)
+        add(f"search {topic} {ref.year}", CATCH_ALL)
     if not out:
         add("", 0.0, "unplaced")
     return sorted(out, key=lambda r: -r.confidence)
 
 
+def _best_keys(kb: KnowledgeBase, words: str, limit: int = 10) -> list[tuple[str, str]]:
+    """The items (kind, id) holding most of the words, rarer words counting for more. A cheap
+    cousin of the search: candidates come from the two rarest words' postings only, so a
+    common word ("crime") never makes the reader scan the whole knowledge base."""
+    index = index_of(kb)
+    postings = [index.postings[w] for w in dict.fromkeys(tokens(words)) if w in index.postings]
+    if not postings:
+        return []
+    postings.sort(key=len)
+    # The rarest word's items, in content order, at most MAX_CANDIDATES of them.
+    candidates = list(itertools.islice(postings[0], MAX_CANDIDATES))
+    n = len(index.lengths) or 1
+    weights = [math.log(1 + n / len(p)) for p in postings]
+
+    def score(key: tuple[str, str]) -> tuple[float, tuple[str, str]]:
+        return -sum(w for p, w in zip(postings, weights, strict=True) if key in p), key
+
+    return heapq.nsmallest(limit, candidates, key=score)
+
+
 def _top_kind(kb: KnowledgeBase, words: str) -> str:
-    hits = index_of(kb).search(words, 1) if words else []
-    return hits[0].kind if hits else ""
+    best = _best_keys(kb, words, 1)
+    return best[0][0] if best else ""
 
 
 def _figure_topic(words: list[str]) -> str:
@@ -267,14 +294,14 @@ def _best_finding(kb: KnowledgeBase, words: str) -> str | None:
         return None
     order = {i.id: n for n, i in enumerate(kb.inspections)}
     best: tuple[int, int, str] | None = None
-    for hit in index_of(kb).search(words, 10):
-        if hit.kind != "finding":
+    for kind, item_id in _best_keys(kb, words, 10):
+        if kind != "finding":
             continue
-        f = kb.index["finding"][hit.id]
-        for item_id, _ in f.deadlines:
+        f = kb.index["finding"][item_id]
+        for part_id, _ in f.deadlines:
             # The item whose own words cover most of the question; then the newest report.
-            key = (len(query & set(tokens(_text_of(f, item_id)))), order.get(f.inspection, 0),
-                   item_id)
+            key = (len(query & set(tokens(_text_of(f, part_id)))), order.get(f.inspection, 0),
+                   part_id)
             if best is None or key[:2] > best[:2]:
                 best = key
     return best[2] if best else None

@@ -14,10 +14,12 @@ from dataclasses import replace
 from typing import Any
 
 from bot.ask import cues, reader
-from bot.ask.command import COMMANDS, ID_RE, CommandError, parse
+from bot.ask.command import COMMANDS, ID_RE, CommandError, normalise_year, parse
 from bot.ask.dispatch import Context, run_query
-from bot.ask.results import FiguresResult, NotFound, SearchResult
+from bot.ask.queries import inspections_for_year
+from bot.ask.results import FiguresResult, NotFound, SearchResult, SearchRow
 from bot.content.kb import KnowledgeBase
+from bot.content.words import tokens
 from bot.render.text import Chunk, Rendered, Renderer
 
 __all__ = ["Context", "answer", "is_question"]
@@ -71,10 +73,53 @@ def _run(kb: KnowledgeBase, command: str, as_of: dt.date, context: Context | Non
     """The result of a reading's command, or None when it does not parse (a command this
     version does not have) or finds nothing."""
     try:
-        result = run_query(kb, parse(command), as_of, context)
+        q = parse(command)
+        result = run_query(kb, q, as_of, context)
     except CommandError:
         return None
+    if isinstance(result, SearchResult):
+        result = _narrow(kb, result)
     return None if _empty(result) else result
+
+
+def _narrow(kb: KnowledgeBase, result: SearchResult) -> SearchResult:
+    """A search read from a question keeps what the question asked for: only items of the
+    year it names ("causes of concern 2016" must not show 2021/22's), and, when some items
+    hold every word, only those ("within three months" is not "within six months")."""
+    words = result.words.split()
+    years = [y for y in (normalise_year(w) for w in words) if y]
+    rows = result.rows
+    if years:
+        allowed = {i.id for i in inspections_for_year(kb, years[0])}
+        rows = [r for r in rows if _inspection_of(kb, r) in allowed]
+        words = [w for w in words if not normalise_year(w)]
+    wanted = set(tokens(" ".join(words)))
+    full = [r for r in rows if wanted <= set(tokens(_text(kb, r)))]
+    return SearchResult(result.words, full or rows)
+
+
+def _weak(kb: KnowledgeBase, result: Any) -> bool:
+    """A search whose best items hold fewer than half of the words asked (typo matches)."""
+    if not isinstance(result, SearchResult) or not result.rows:
+        return False
+    wanted = {w for w in tokens(result.words) if not normalise_year(w)}
+    if not wanted:
+        return False
+    best = max(len(wanted & set(tokens(_text(kb, r)))) for r in result.rows[:5])
+    return best < len(wanted) / 2
+
+
+def _inspection_of(kb: KnowledgeBase, row: SearchRow) -> str | None:
+    item = kb.index[row.kind].get(row.id) if row.kind in kb.index else None
+    return getattr(item, "inspection", None)
+
+
+def _text(kb: KnowledgeBase, row: SearchRow) -> str:
+    """What the search indexed for the row's item: its text, parts and area."""
+    if row.kind == "finding":
+        f = kb.index["finding"][row.id]
+        return " ".join([f.text, *(p.text for p in f.parts), kb.area_name(f.area)])
+    return f"{row.title} {row.detail}"
 
 
 def answer_question(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
@@ -89,6 +134,9 @@ def answer_question(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.
         if result is not None:
             chosen = r
             break
+    if chosen is not None and not chosen.message and (
+            chosen.confidence <= reader.CATCH_ALL or _weak(kb, result)):
+        note = "unplaced"  # only the last resort, or only near misses: say so, and how to ask
     if chosen is None:  # nothing fitted: the closest items, and how to ask
         note = "unplaced"
         words = " ".join(w for w in reader.WORD_RE.findall(text.lower()))
