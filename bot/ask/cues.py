@@ -75,6 +75,9 @@ DEADLINE_PHRASES: list[tuple[re.Pattern[str], str]] = [
     (_re(r"by march 2015"), "by march 2015"),
 ]
 WHEN = _re(r"when")
+# Asking where one finding stands: answered with that finding in full (its status and history).
+STATUS = _re(r"addressed", r"closed", r"status", r"still open", r"completed?", r"resolved",
+             r"been (?:done|met|dealt with)", r"signed off", r"progress on")
 ITEM_ID = re.compile(r"\b[a-z]{2,5}-\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\b")
 # Windows for `due`: words to days.
 WINDOWS: list[tuple[re.Pattern[str], int | None]] = [
@@ -105,6 +108,8 @@ GRADE_STRONG = _re(r"grades?", r"graded", r"rated", r"ratings?", r"judged", r"ju
 KIND_WORDS = frozenset("""recommendation recommendations recommend recommended recs rec area areas
 improvement improvements afi afis cause causes concern concerns coc cocs finding findings action
 actions raise raised make made did report""".split())
+STATUS_WORDS = frozenset("addressed closed status still open complete completed resolved done met "
+                         "dealt signed off progress has been".split())
 DUE_WORDS = frozenset("due deadline deadlines submit submitted by date when upcoming coming up next days day weeks week month months this".split())
 # Cue words, so that the typo corrector knows them and does not "correct" them away.
 VOCABULARY = frozenset("""overdue upcoming deadline deadlines published publication respond

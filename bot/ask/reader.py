@@ -186,6 +186,10 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
         hit = _best_finding(kb, due_topic)
         if hit:
             add(f"show {hit}", 0.8)
+    if cues.STATUS.search(text) and specific:
+        hit = _best_item(kb, _topic(words, cues.KIND_WORDS | cues.STATUS_WORDS))
+        if hit:
+            add(f"show {hit}", 0.84)
     days = _window(text)
     if (days is not None or cues.DUE.search(text)) and not when_due and not phrase:
         add(f"due {days or 30} {area_words}", 0.86 if not kind else 0.6)
@@ -199,7 +203,12 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
             add(base, 0.55)
         else:
             add(base, 0.87)
-            add(f"search {kind} {ref.year}", 0.45)
+            # Until `findings` answers: the topic's items, with the kind's words (a cause of
+            # concern says "cause of concern"), then without them (most findings do not).
+            rest_words = _topic(words, cues.KIND_WORDS)
+            add(f"search {kind} {rest_words} {ref.year}", 0.45)
+            if rest_words:
+                add(f"search {rest_words} {ref.year}", 0.44)
     grade_cue = cues.GRADE.search(text)
     figure_cue = cues.FIGURE.search(text)
     grade = _grade_filter(text)
@@ -285,6 +294,12 @@ def _window(text: str) -> int | None:
                 return n * (-days if days else 1)
             return days
     return None
+
+
+def _best_item(kb: KnowledgeBase, words: str) -> str | None:
+    """The finding the words name best (for "has X been addressed?")."""
+    return next((item_id for kind, item_id in _best_keys(kb, words, 5) if kind == "finding"),
+                None)
 
 
 def _best_finding(kb: KnowledgeBase, words: str) -> str | None:

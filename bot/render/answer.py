@@ -17,6 +17,7 @@ from bot.ask import cues, reader
 from bot.ask.command import COMMANDS, ID_RE, CommandError, normalise_year, parse
 from bot.ask.dispatch import Context, run_query
 from bot.ask.queries import inspections_for_year
+from bot.ask.years import take_year
 from bot.ask.results import FiguresResult, NotFound, SearchResult, SearchRow
 from bot.content.kb import KnowledgeBase
 from bot.content.words import tokens
@@ -60,7 +61,9 @@ def _english(text: str) -> bool:
     days", "show me the grades from 2014"): worth reading as a question when the command
     found nothing. Typed mentions and links (`<...>`) are arguments, answered as typed."""
     rest = text.lower().split()[1:]
-    return "<" not in text and any(w in cues.FILLER or w in cues.DUE_WORDS for w in rest)
+    relative = take_year(" ".join(rest), dt.date.today())[0].year  # "last year": any date will do
+    return "<" not in text and (bool(relative) and not rest[0][:1].isdigit()
+                                or any(w in cues.FILLER or w in cues.DUE_WORDS for w in rest))
 
 
 def _empty(result: Any) -> bool:
@@ -87,12 +90,14 @@ def _narrow(kb: KnowledgeBase, result: SearchResult) -> SearchResult:
     year it names ("causes of concern 2016" must not show 2021/22's), and, when some items
     hold every word, only those ("within three months" is not "within six months")."""
     words = result.words.split()
-    years = [y for y in (normalise_year(w) for w in words) if y]
     rows = result.rows
-    if years:
-        allowed = {i.id for i in inspections_for_year(kb, years[0])}
-        rows = [r for r in rows if _inspection_of(kb, r) in allowed]
-        words = [w for w in words if not normalise_year(w)]
+    for word in words:
+        year = normalise_year(word)
+        allowed = {i.id for i in inspections_for_year(kb, year)} if year else set()
+        if allowed:  # a year with no inspection ("by March 2015") is a word of the topic
+            rows = [r for r in rows if _inspection_of(kb, r) in allowed]
+            words = [w for w in words if w != word]
+            break
     wanted = set(tokens(" ".join(words)))
     full = [r for r in rows if wanted <= set(tokens(_text(kb, r)))]
     return SearchResult(result.words, full or rows)
