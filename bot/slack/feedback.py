@@ -62,11 +62,23 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def engine_url(url: str) -> str:
+    """postgresql:// (libpq style, as DATABASE_URL is written) -> the installed driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 class FeedbackStore:
     def __init__(self, url: str, *, engine: Engine | None = None) -> None:
-        if url.startswith("sqlite:///") and engine is None:
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = engine or create_engine(url, future=True, pool_pre_ping=True)
+        if engine is None:
+            args: dict = {}
+            if url.startswith("sqlite:///"):
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+                args = {"timeout": 15}  # answers on 8 threads may write at once: wait a turn
+            engine = create_engine(engine_url(url), pool_pre_ping=True, connect_args=args)
+        self.engine = engine
         self._ready = False
         self._lock = threading.Lock()
 
