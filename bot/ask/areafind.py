@@ -10,13 +10,14 @@ import re
 import threading
 from collections import Counter
 
+from bot.ask.cues import word_set
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Area
 from bot.content.words import fold, tokens
 
 # Words every question about a grade uses, which name no area.
-NOT_AREA = frozenset("effective effectiveness good grade graded rated judged judgment judgement "
-                     "latest inspection report peel question".split())
+NOT_AREA = word_set("effective effectiveness good grade graded rated judged judgment judgement "
+                     "latest inspection report peel question")
 _lock = threading.Lock()
 
 
@@ -24,13 +25,16 @@ def _key(word: str) -> str:
     return word[:6] if len(word) >= 6 else word
 
 
-def _terms(kb: KnowledgeBase) -> tuple[list[tuple[Area, list[frozenset[str]]]], dict[str, float]]:
+Terms = list[tuple[Area, list[tuple[frozenset[str], bool]]]]
+
+
+def _terms(kb: KnowledgeBase) -> tuple[Terms, dict[str, float]]:
     built = kb.index.get("reader_area_terms")
     if built is None:
         with _lock:
             built = kb.index.get("reader_area_terms")
             if built is None:
-                per_area = []
+                per_area: Terms = []
                 spread: Counter[str] = Counter()
                 for a in kb.areas:
                     texts = [a.id.replace("-", " "), a.name, *a.aliases, *a.keywords]

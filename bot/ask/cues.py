@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 
 
+def word_set(text: str) -> frozenset[str]:
+    """A set of words written as text (a word list reads best as words)."""
+    return frozenset(text.split())
+
+
 def _re(*phrases: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(phrases) + r")\b")
 
@@ -93,7 +98,7 @@ WINDOWS: list[tuple[re.Pattern[str], int | None]] = [
     (_re(r"next year", r"a year", r"twelve months"), 365),
 ]
 # Words that carry no topic: question words, the force, filler. What is left is the topic.
-FILLER = frozenset("""
+FILLER = word_set("""
 a about according actually all also am an and any anything are as asked at be been being best
 both but by can cleveland could did do does doing done during each ever for force forces from
 get got had has have how i if in inspection inspections inspected into is it its just know let
@@ -102,20 +107,21 @@ over please police give given report reports said say see should show so some st
 that the their them then there these they thing things this those to told us want was we were
 what whats when where which while who whom why will with within would you your yours s
 peel hmic hmicfrs inspectorate
-""".split())
+""")
 GRADE_STRONG = _re(r"grades?", r"graded", r"rated", r"ratings?", r"judged", r"judge?ments?")
 # Words that name a kind of finding or a deadline, not its topic.
-KIND_WORDS = frozenset("""recommendation recommendations recommend recommended recs rec area areas
+KIND_WORDS = word_set("""recommendation recommendations recommend recommended recs rec area areas
 improvement improvements afi afis cause causes concern concerns coc cocs finding findings action
-actions raise raised make made did report""".split())
-STATUS_WORDS = frozenset("addressed closed status still open complete completed resolved done met "
-                         "dealt signed off progress has been".split())
-DUE_WORDS = frozenset("due deadline deadlines submit submitted by date when upcoming coming up next days day weeks week month months this".split())
+actions raise raised make made did report""")
+STATUS_WORDS = word_set("addressed closed status still open complete completed resolved done met "
+                        "dealt signed off progress has been")
+DUE_WORDS = word_set("due deadline deadlines submit submitted by date when upcoming coming up "
+                     "next days day weeks week month months this")
 # Cue words, so that the typo corrector knows them and does not "correct" them away.
-VOCABULARY = frozenset("""overdue upcoming deadline deadlines published publication respond
+VOCABULARY = word_set("""overdue upcoming deadline deadlines published publication respond
 response responses commissioner constable governed governance monitor scrutiny grade graded
 grades rated rating judged judgment judgement judgments judgements effective improved changed
 history inadequate adequate outstanding requires improvement recommendation recommendations
 causes concern improvement areas percentage proportion satisfaction satisfied figures statistics
 average compare compared england wales fortnight immediately immediate within months weeks
-signed inspector inspectors wrote efficient better worse since latest recent current""".split())
+signed inspector inspectors wrote efficient better worse since latest recent current""")

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from bot.ask import cues
 from bot.ask.areafind import area_words as words_of_area
 from bot.ask.areafind import find_area, find_force
+from bot.ask.cues import word_set
 from bot.ask.queries import inspections_for_year, latest_inspections
 from bot.ask.search import index_of
 from bot.ask.years import YearRef, take_year
@@ -39,11 +40,11 @@ _vocab_lock = threading.Lock()
 FIGURE_WORDS = {"satisfied": "satisfaction", "sick": "sickness", "detectives": "pip2",
                 "detective": "pip2", "accredited": "pip2", "calls": "calls", "dvpo": "dvpo",
                 "dvpos": "dvpo", "orders": "dvpo", "clare's": "right to know", "clares": "right to know"}
-FIGURE_DROP = frozenset("""rate rates how many much number numbers percentage percent proportion share
+FIGURE_DROP = word_set("""rate rates how many much number numbers percentage percent proportion share
 per 1,000 1000 thousand million population compare compared comparison average england wales
 figure figures stat stats statistics count total level there were recorded people apply applied
 signed up
-""".split())
+""")
 
 
 @dataclass(frozen=True)

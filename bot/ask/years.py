@@ -40,15 +40,15 @@ def take_year(text: str, as_of: dt.date) -> tuple[YearRef, str]:
         if year:
             rest = text[:m.start()] + " " + text[m.end():]
             return YearRef(year, False, m.group("year")), _squash(rest)
-    m = _RELATIVE.search(text)
-    if m:
-        offset = 0 if m.group("which").lower() == "this" else 1
-        rest = text[:m.start()] + " " + text[m.end():]
-        return YearRef(str(as_of.year - offset), False, m.group(0)), _squash(rest)
-    m = _LATEST.search(text)
-    if m:
-        rest = text[:m.start()] + " " + text[m.end():]
-        return YearRef("", True, m.group(0)), _squash(rest)
+    rel = _RELATIVE.search(text)
+    if rel:
+        offset = 0 if rel.group("which").lower() == "this" else 1
+        rest = text[:rel.start()] + " " + text[rel.end():]
+        return YearRef(str(as_of.year - offset), False, rel.group(0)), _squash(rest)
+    new = _LATEST.search(text)
+    if new:
+        rest = text[:new.start()] + " " + text[new.end():]
+        return YearRef("", True, new.group(0)), _squash(rest)
     return YearRef(), text
 
 

@@ -17,8 +17,8 @@ from bot.ask import cues, reader
 from bot.ask.command import COMMANDS, ID_RE, CommandError, normalise_year, parse
 from bot.ask.dispatch import Context, run_query
 from bot.ask.queries import inspections_for_year
-from bot.ask.years import take_year
 from bot.ask.results import FiguresResult, NotFound, SearchResult, SearchRow
+from bot.ask.years import take_year
 from bot.content.kb import KnowledgeBase
 from bot.content.words import tokens
 from bot.render.text import Chunk, Rendered, Renderer
@@ -149,10 +149,8 @@ def answer_question(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.
         chosen = reader.Reading(f"search {words}" if result is not None else "", 0.0)
     command = chosen.command if result is not None else ""
     line = renderer.note(NOTE_TEMPLATE, command=command, note=note, question=text[:200])
-    if result is None:
-        rendered = Rendered(line.splitlines()[-1][:150], [], False)
-    else:
-        rendered = renderer.render(result)
+    rendered = (renderer.render(result) if result is not None
+                else Rendered(line.splitlines()[-1][:150], [], False))
     chunks = _prefix(rendered.chunks, line)
     sure = chosen is readings[0] and not reader.unsure(readings)
     others = [] if sure else [r.command for r in readings if r.command and r.command != command

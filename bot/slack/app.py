@@ -20,8 +20,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.reminders.reader import LedgerReader
 from bot.settings import Settings
 from bot.slack import actions, commands, conversations, home
-from bot.slack.feedback import FeedbackStore
 from bot.slack.failures import handle_error
+from bot.slack.feedback import FeedbackStore
 from bot.slack.services import AnswerCache, KnowledgeBaseHolder, Services
 
 log = logging.getLogger(__name__)
