@@ -20,6 +20,8 @@ _ABSOLUTE = re.compile(r"(?<![\w,.])(?P<date>(?:(?:\d{1,2}\s+)?(?:" + MONTHS + r
 _LATEST = re.compile(r"\b(?:the\s+)?(?:latest|most\s+recent|newest|current(?:ly)?|recent|"
                      r"last\s+(?:inspection|report|peel|time)|right\s+now|now|today)\b",
                      re.IGNORECASE)
+# A year named relative to the as-of date ("judgments last year" is English, not arguments).
+RELATIVE_YEAR = re.compile(r"\b(?:last|this|previous|past) year\b|\blatest\b|\bmost recent\b")
 _RELATIVE = re.compile(r"\b(?P<which>last|this|previous|past)\s+year(?:'s)?\b", re.IGNORECASE)
 
 

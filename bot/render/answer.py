@@ -18,7 +18,7 @@ from bot.ask.command import COMMANDS, ID_RE, CommandError, normalise_year, parse
 from bot.ask.dispatch import Context, run_query
 from bot.ask.queries import inspections_for_year
 from bot.ask.results import FiguresResult, NotFound, SearchResult, SearchRow
-from bot.ask.years import take_year
+from bot.ask.years import RELATIVE_YEAR
 from bot.content.kb import KnowledgeBase
 from bot.content.words import tokens
 from bot.render.text import Chunk, Rendered, Renderer
@@ -47,13 +47,24 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
     try:
         q = parse(text)
     except CommandError as exc:
-        if _english(text):
-            return answer_question(kb, renderer, text, as_of, context, asker=asker)
-        return renderer.render_error(exc)
+        read = _as_question(kb, renderer, text, as_of, context, asker)
+        return read or renderer.render_error(exc)
     result = run_query(kb, q, as_of, context)
-    if _empty(result) and q.command != "search" and _english(text):
-        return answer_question(kb, renderer, text, as_of, context, asker=asker)
+    if _empty(result) and q.command != "search":
+        read = _as_question(kb, renderer, text, as_of, context, asker)
+        if read is not None:
+            return read
     return renderer.render(result)
+
+
+def _as_question(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
+                 context: Context | None, asker: str | None) -> Rendered | None:
+    """A command that failed, read as a question: the answer if the reader places it, else
+    None (the command's own error says more than a guess)."""
+    if not _english(text):
+        return None
+    read = answer_question(kb, renderer, text, as_of, context, asker=asker)
+    return read if read.answered else None
 
 
 def _english(text: str) -> bool:
@@ -61,8 +72,7 @@ def _english(text: str) -> bool:
     days", "show me the grades from 2014"): worth reading as a question when the command
     found nothing. Typed mentions and links (`<...>`) are arguments, answered as typed."""
     rest = text.lower().split()[1:]
-    relative = take_year(" ".join(rest), dt.date.today())[0].year  # "last year": any date will do
-    return "<" not in text and (bool(relative) and not rest[0][:1].isdigit()
+    return "<" not in text and (bool(RELATIVE_YEAR.search(" ".join(rest)))
                                 or any(w in cues.FILLER or w in cues.DUE_WORDS for w in rest))
 
 
