@@ -142,3 +142,13 @@ def test_systemd_unit_is_hardened():
     assert (service["Restart"], service["KillSignal"]) == ("on-failure", "SIGTERM")
     assert service["NoNewPrivileges"] == "true" and service["PrivateTmp"] == "true"
     assert service["ProtectSystem"] == "strict" and service["ReadWritePaths"]
+
+
+def test_manifest_asks_for_what_dms_and_mentions_need_and_no_more(manifest):
+    """Questions in a DM (message.im, im:history) and in a mention (app_mention,
+    app_mentions:read); no channel-wide message events, so the bot never reads channels."""
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert events == {"app_home_opened", "app_mention", "message.im"}
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"app_mentions:read", "im:history"} <= scopes
+    assert not {"message.channels", "message.groups"} & events
