@@ -164,3 +164,11 @@ def test_the_store_prunes_after_the_retention_period(backend, tmp_path):
     assert RETENTION_DAYS == 180
     if backend == "postgresql":
         metadata.drop_all(store.engine)
+
+
+def test_an_admin_command_in_a_dm_is_checked_like_the_slash_command(asking, emulator):
+    bot, _ = asking
+    bot.event({"type": "message", "channel_type": "im", "channel": "D0ASKER", "user": ASKER,
+               "text": "reload", "ts": "1700000000.000600"})
+    [post] = _posts(emulator)
+    assert "for the bot's administrators" in visible(_blocks(post))

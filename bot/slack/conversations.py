@@ -13,7 +13,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.render.blocks import SHARE_ACTION
-from bot.slack import messages
+from bot.slack import admin, messages
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,11 @@ def register(app: App, services: Services) -> None:
         if thread:
             extra["thread_ts"] = event.get("thread_ts") or event.get("ts")
         try:
-            payload = _for_post(services.answer_any(text, asker=user, destination=destination))
+            if text.split()[0].lower() in admin.COMMANDS:  # same checks as the slash command
+                payload = _for_post(admin.run(services, client, user, text))
+            else:
+                payload = _for_post(services.answer_any(text, asker=user,
+                                                        destination=destination))
         except Exception:
             log.exception("answering a %s failed", event.get("type"))
             payload = messages.simple(messages.APOLOGY)
