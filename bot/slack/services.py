@@ -126,17 +126,27 @@ class Services:
     def question_message(self, text: str, *, asker: str | None,
                          destination: str | None) -> dict[str, Any]:
         """The answer to a question asked in Slack, recorded (question, reading, items cited)
-        with 👍 / 👎 buttons that vote on the record. Not cached: each asking is its own row."""
+        with 👍 / 👎 buttons that vote on the record. The answer is cached like a command's
+        (per asker: "what do I own" depends on who asks); each asking is its own record."""
         snap = self.kb.current
         date = self.today()
-        rendered = answer(snap.kb, snap.renderer, text, date, self.context(destination, None),
-                          asker=asker)
-        message = to_message(rendered, command=encode_query(text), as_of=date.isoformat())
-        if self.feedback is None or not rendered.question:
+        key = (snap.version, "question", text, date, asker, destination)
+        found = self.cache.get(key)
+        if found is None:
+            rendered = answer(snap.kb, snap.renderer, text, date,
+                              self.context(destination, None), asker=asker)
+            found = {"message": to_message(rendered, command=encode_query(text),
+                                           as_of=date.isoformat()),
+                     "record": (rendered.question, rendered.reading, rendered.items,
+                                rendered.answered)}
+            if not is_digest(rendered.reading):
+                self.cache.put(key, found)
+        message, (question, reading, items, answered) = found["message"], found["record"]
+        if self.feedback is None or not question:
             return message
         try:
-            token = self.feedback.record(rendered.question, rendered.reading, rendered.items,
-                                         rendered.answered, dt.datetime.now(dt.UTC))
+            token = self.feedback.record(question, reading, items, answered,
+                                         dt.datetime.now(dt.UTC))
         except Exception:  # the answer matters more than its record: answer without votes
             log.exception("could not record a question")
             return message
