@@ -7,9 +7,11 @@ listeners, and the real WebClient talks to the loopback emulator.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import json
+import shutil
 import tempfile
 import threading
 import time
@@ -145,9 +147,10 @@ class RunningBot:
 def make_settings(emulator: SlackEmulator, **overrides: Any) -> Settings:
     # A data directory of its own: the questions asked are recorded there (never in the
     # checkout's data/).
+    data_dir = Path(tempfile.mkdtemp(prefix="bot-data-"))
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     base = dict(slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                slack_api_url=emulator.base_url,
-                data_dir=Path(tempfile.mkdtemp(prefix="bot-data-")))
+                slack_api_url=emulator.base_url, data_dir=data_dir)
     return Settings(**{**base, **overrides})
 
 
