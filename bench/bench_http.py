@@ -21,10 +21,12 @@ DATA_DIR), as in Slack (issue 14: p99 within 1.5x of the floor at concurrency 8)
 from __future__ import annotations
 
 import argparse
+import atexit
 import http.client
 import itertools
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -73,9 +75,10 @@ def child(kind: str, content: str, api_url: str) -> None:
     from bot.slack import build_app, build_client
 
     logging.basicConfig(level=logging.ERROR)
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-data-"))  # questions are recorded here
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     settings = Settings(slack_bot_token="xoxb-bench", slack_signing_secret=SECRET,
-                        slack_api_url=api_url,  # questions are recorded: not in the checkout
-                        data_dir=Path(tempfile.mkdtemp(prefix="bench-data-")))
+                        slack_api_url=api_url, data_dir=data_dir)
     client = build_client(settings)
     if kind == "minimal":
         app = App(client=client, signing_secret=SECRET, token_verification_enabled=False,
