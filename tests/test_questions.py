@@ -10,6 +10,8 @@ import datetime as dt
 import pytest
 import questionset
 from conftest import TODAY
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.ask import reader
 from bot.ask.years import take_year
@@ -151,3 +153,21 @@ def test_question_set_share_answered_right(kb, renderer, half):
     sprung = [q.q for q in questions for trap in q.must_not
               if questionset._has(questionset._norm(answers[q]), trap)]
     assert not sprung, sprung
+
+
+# --- robustness ----------------------------------------------------------------------------------
+
+WORDS = st.sampled_from(["what", "grade", "2016", "21/22", "last year", "asb", "overdue", "due",
+                         "in", "60", "days", "recs", "AFI", "CoC", "how many", "<!here>", "&",
+                         "vulnerabilty", "show", "me", "?", "é", "cle-2016-rec-01", "latest"])
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=80), st.lists(WORDS, max_size=8).map(" ".join)))
+def test_any_text_gets_an_answer_and_nothing_raw_comes_back(kb, renderer, text):
+    """Whatever is typed, the pipeline answers (never raises), and nothing typed comes back
+    as a live Slack mention."""
+    result = answer(kb, renderer, text, AS_OF)
+    assert result.chunks or result.summary
+    assert "<!" not in result.text and "<@" not in result.text
