@@ -171,3 +171,25 @@ def test_any_text_gets_an_answer_and_nothing_raw_comes_back(kb, renderer, text):
     result = answer(kb, renderer, text, AS_OF)
     assert result.chunks or result.summary
     assert "<!" not in result.text and "<@" not in result.text
+
+
+def test_questions_over_many_forces(tmp_path):
+    """With several forces recorded, a question still reads as its command, and a force named
+    in it ("Avon and Somerset") is not taken for topic words."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        synthetic = pytest.importorskip("synthetic")
+    finally:
+        sys.path.pop(0)
+    from bot.content.loader import load
+
+    synthetic.generate(tmp_path / "kb", forces=3, inspections=2, findings=5, figures=5)
+    kb = load(tmp_path / "kb")
+    assert len(kb.forces) == 3
+    name = kb.forces[0].name
+    readings = reader.read(kb, f"how good is {name} at protecting vulnerable people", TODAY)
+    assert readings[0].command == "judgments latest vulnerability"
+    assert all(name.lower() not in r.command for r in readings)
