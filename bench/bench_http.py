@@ -1,6 +1,7 @@
 """Latency of /inspection answers through the production HTTP server (not a test).
 
     python bench/bench_http.py [--requests 500] [--synthetic-requests 100] [--no-synthetic]
+                               [--questions]
 
 Each app runs in its own process behind the same server as `inspection-bot serve --http`
 (waitress, 8 threads, bot.server.HttpServer): our app over the shipped content, the floor (a
@@ -11,15 +12,21 @@ concurrency 8 over keep-alive connections; the table shows p50, p99 and max in m
 ratio of p99 to the floor's, and each server process's resident memory (VmRSS, VmHWM).
 Aims (issue 4): p99 within 1.5x of the floor at concurrency 8, no request over 100 ms, the
 synthetic knowledge base within 1.2x of the shipped content.
+
+`--questions` sends a mix of plain-English questions (QUESTIONS, from tests/questions/) instead
+of commands: each is read, answered and recorded with its vote buttons (SQLite in a temporary
+DATA_DIR), as in Slack (issue 14: p99 within 1.5x of the floor at concurrency 8).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import http.client
 import itertools
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -37,6 +44,20 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 SECRET = "bench-signing-secret"
 COMMANDS = ["judgments", "overdue", "figures", "search safeguarding"]
+QUESTIONS = [
+    "What grade did Cleveland get for investigating offending in 2014?",
+    "how good are we at protecting vulnerable people",
+    "Which recommendations had a three-month deadline?",
+    "what is due in the next 60 days?",
+    "What was the anti-social behaviour rate in 2014?",
+    "What did the PCC say about the 2016 report?",
+    "When was the 2016 report published?",
+    "which areas are inadequate",
+    "what did they say about stop and search",
+    "were there any causes of concern in 2016",
+    "how many prolific offenders",
+    "whats overdue",
+]
 CONCURRENCY = 8
 WARMUP = 24
 
@@ -54,8 +75,10 @@ def child(kind: str, content: str, api_url: str) -> None:
     from bot.slack import build_app, build_client
 
     logging.basicConfig(level=logging.ERROR)
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-data-"))  # questions are recorded here
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     settings = Settings(slack_bot_token="xoxb-bench", slack_signing_secret=SECRET,
-                        slack_api_url=api_url)
+                        slack_api_url=api_url, data_dir=data_dir)
     client = build_client(settings)
     if kind == "minimal":
         app = App(client=client, signing_secret=SECRET, token_verification_enabled=False,
@@ -233,10 +256,14 @@ def main() -> None:
     parser.add_argument("--synthetic-requests", type=int, default=100,
                         help="requests per mode for the synthetic knowledge base (slow)")
     parser.add_argument("--no-synthetic", action="store_true")
+    parser.add_argument("--questions", action="store_true",
+                        help="a mix of plain-English questions instead of commands")
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return
+    if args.questions:
+        COMMANDS[:] = QUESTIONS
 
     from slack_emulator import SlackEmulator
 

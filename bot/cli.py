@@ -311,5 +311,39 @@ def db_status(settings: Settings) -> None:
                f"newest: {head()} ({state}).")
 
 
+@cli.command()
+@click.option("--unanswered", is_flag=True,
+              help="Only questions that found nothing or were voted down.")
+@click.option("--since", "since", default=None, metavar="DATE",
+              help="Only questions asked on or after DATE (YYYY-MM-DD).")
+@click.pass_obj
+def questions(settings: Settings, unanswered: bool, since: str | None) -> None:
+    """What people asked the bot in plain English (Slack), newest first, to fill gaps in the
+    content or the question reader."""
+    from bot.slack.feedback import RETENTION_DAYS, FeedbackStore  # SQLAlchemy only when asked
+
+    start = None
+    if since:
+        start = dt.datetime.combine(parse_date(since, settings), dt.time(0), dt.UTC)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        rows = FeedbackStore(settings.db_url).listing(since=start, unanswered=unanswered)
+    except SQLAlchemyError as exc:
+        raise BotError(f"cannot read the questions database ({exc.__class__.__name__}): check "
+                       "DATABASE_URL or DATA_DIR.") from None
+    if not rows:
+        click.echo("No questions recorded" + (" that found nothing or were voted down"
+                                              if unanswered else "") +
+                   f" (questions are kept {RETENTION_DAYS} days).")
+        return
+    for r in rows:
+        vote = {1: "👍", -1: "👎"}.get(r.vote or 0, "·")
+        found = "found nothing" if not r.answered else f"read as `{r.reading}`"
+        cited = f" · cited {', '.join(r.items[:5])}" if r.items else ""
+        click.echo(f"{r.asked_at:%Y-%m-%d %H:%M} {vote} {r.question!r} — {found}{cited}")
+    click.echo(f"{len(rows)} question(s).")
+
+
 def main() -> None:
     cli(prog_name="inspection-bot")

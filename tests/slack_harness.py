@@ -7,15 +7,19 @@ listeners, and the real WebClient talks to the loopback emulator.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import json
+import shutil
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -141,8 +145,13 @@ class RunningBot:
 
 
 def make_settings(emulator: SlackEmulator, **overrides: Any) -> Settings:
+    # A data directory of its own: the questions asked are recorded there (never in the
+    # checkout's data/).
+    data_dir = Path(tempfile.mkdtemp(prefix="bot-data-"))
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     base = dict(slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                slack_api_url=emulator.base_url, slack_hooks_url=emulator.url("response/"))
+                slack_api_url=emulator.base_url, slack_hooks_url=emulator.url("response/"),
+                data_dir=data_dir)
     return Settings(**{**base, **overrides})
 
 

@@ -110,11 +110,12 @@ def test_manifest_scopes_are_exactly_what_the_code_uses(manifest):
 
 
 def test_manifest_events_are_exactly_what_the_code_listens_to(manifest):
-    """bot_events are the events with a listener; a DM listener (message.im) would need the
-    Messages tab writable, and until there is one it is read-only."""
+    """bot_events are the events with a listener; a DM listener (message.im) needs the
+    Messages tab writable, and without one it is read-only."""
     source = _bot_sources()
     listened = set(_EVENT.findall(source))
-    if re.search(r"app\.message\(", source):
+    if re.search(r"app\.message\(", source) or "message" in listened:
+        listened.discard("message")  # the `message` listener answers DMs only (channel_type im)
         listened.add("message.im")
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == listened
     tab = manifest["features"]["app_home"]
@@ -293,3 +294,13 @@ def test_systemd_install_steps_match_the_unit():
     assert f"python3 -m venv {venv}" in joined and f"{venv}/bin/pip install" in joined
     content = re.search(r"^Environment=CONTENT_DIR=(\S+)", text, re.MULTILINE)
     assert content and f"install -d -m 0755 {content.group(1)}" in joined
+
+
+def test_manifest_asks_for_what_dms_and_mentions_need_and_no_more(manifest):
+    """Questions in a DM (message.im, im:history) and in a mention (app_mention,
+    app_mentions:read); no channel-wide message events, so the bot never reads channels."""
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert events == {"app_home_opened", "app_mention", "message.im"}
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"app_mentions:read", "im:history"} <= scopes
+    assert not {"message.channels", "message.groups"} & events

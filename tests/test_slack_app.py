@@ -55,8 +55,9 @@ SUBCOMMANDS = [
     ("responses 2016", ["Responses to PEEL: Police effectiveness 2016", "Police and Crime Commissioner"]),
     ("digest", ["Next reminders digest for <#C0GENERAL>", "Monday 23 November 2026 at 09:00",
                 "No reminders are posted in this channel", "<#C0DIGEST>: everything not routed"]),
-    ("judgmnts 2016", ["I don't know the command 'judgmnts'", "Did you mean `judgments`?",
-                       "How to use /inspection"]),
+    # Not a command word: read as a question (the typo corrected), saying how it was read.
+    ("judgmnts 2016", ["Understood as", "`judgments 2016`",
+                       "*Protecting vulnerable people*: Requires improvement"]),
 ]
 
 BATTERY = [

@@ -19,7 +19,13 @@ from bot.ask.asof import (
 )
 from bot.ask.command import Query
 from bot.ask.digest import StateOf, preview
-from bot.ask.results import HelpResult, NotFound, ResponsesResult
+from bot.ask.results import (
+    HelpResult,
+    InspectionJudgments,
+    JudgmentsResult,
+    NotFound,
+    ResponsesResult,
+)
 from bot.content.areas import match_area
 from bot.content.kb import KnowledgeBase
 from bot.content.policy import policy_of
@@ -95,8 +101,29 @@ def _inspection(kb: KnowledgeBase, q: Query, as_of: dt.date) -> Any:
     return queries.show(kb, insps[-1].id, as_of)
 
 
+GRADES = ("requires improvement", "inadequate", "adequate", "outstanding", "good")
+
+
+def _take_grade(words: str) -> tuple[str | None, str]:
+    """`judgments latest inadequate`: a grade word first narrows the rows to that grade."""
+    low = words.lower()
+    for grade in GRADES:
+        if low == grade or low.startswith(grade + " "):
+            return grade, words[len(grade):].strip()
+    return None, words
+
+
 def _judgments(kb: KnowledgeBase, q: Query, as_of: dt.date) -> Any:
-    words = q.words
+    grade, words = _take_grade(q.words)
+    result = _judgments_of(kb, q, words, as_of)
+    if grade is None or not isinstance(result, JudgmentsResult):
+        return result
+    groups = [InspectionJudgments(g.inspection, [r for r in g.rows if r.grade == grade])
+              for g in result.groups]
+    return replace(result, groups=groups)
+
+
+def _judgments_of(kb: KnowledgeBase, q: Query, words: str, as_of: dt.date) -> Any:
     area_id = None
     note = ""
     if q.year:

@@ -20,6 +20,8 @@ PAGE_TEXT_BUDGET = 11000  # keep each page readable on a phone as well as under 
 SHOW_ACTION = "show_item"
 PAGE_ACTION = "page"
 SHARE_ACTION = "share"
+READING_ACTION = "reading"  # "did you mean" buttons under an answer to a question
+VOTE_ACTION = "vote"  # 👍 / 👎 under an answer to a question
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ def to_message(rendered: Rendered, *, command: str = "", page: int = 1, as_of: s
                         "value": page_state(command, current.number, as_of)})
     if buttons:
         footer.append({"type": "actions", "elements": buttons[:25]})
+    if rendered.alternatives and current.number == 1:
+        footer.extend(_alternatives(rendered.alternatives, as_of, keep))
     room = MAX_BLOCKS - len(footer)
     if len(blocks) > room:  # only reachable with a single chunk longer than a page
         blocks = blocks[: room - 1] + [_section("_…continued: this item is too long for one "
@@ -137,6 +141,29 @@ def to_message(rendered: Rendered, *, command: str = "", page: int = 1, as_of: s
     blocks.extend(footer)
     fallback = slack_escape(rendered.summary)[:MAX_FALLBACK_TEXT]
     return {"response_type": response_type, "text": fallback, "blocks": blocks}
+
+
+def _alternatives(commands: tuple[str, ...], as_of: str | None,
+                  keep: Keep | None) -> list[dict[str, Any]]:
+    """The next likely readings of a question, as buttons that run them."""
+    return [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "Or did you mean:"}]},
+        {"type": "actions", "elements": [
+            {"type": "button", "action_id": f"{READING_ACTION}:{n}",
+             "text": {"type": "plain_text", "text": command[:75]},
+             "value": encode_state(slack_escape(command), 1, as_of, keep)}
+            for n, command in enumerate(commands[:2], start=1)]},
+    ]
+
+
+def vote_block(token: str) -> dict[str, Any]:
+    """👍 / 👎 for an answer to a question; `token` names the stored question."""
+    return {"type": "actions", "elements": [
+        {"type": "button", "action_id": f"{VOTE_ACTION}:up", "value": token[:2000],
+         "text": {"type": "plain_text", "text": "👍 Helpful"}},
+        {"type": "button", "action_id": f"{VOTE_ACTION}:down", "value": token[:2000],
+         "text": {"type": "plain_text", "text": "👎 Not what I asked"}},
+    ]}
 
 
 def check_message(payload: dict[str, Any], *, max_blocks: int = MAX_BLOCKS) -> list[str]:

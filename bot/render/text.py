@@ -44,6 +44,18 @@ class Rendered:
     summary: str
     chunks: list[Chunk]
     listing: bool = False  # a list of items (pages, buttons) rather than one item
+    # Set when the text was a question (bot.render.answer): the reading answered, the next
+    # likely readings (offered as buttons when the reader was unsure), and whether anything
+    # was found (a question that found nothing is listed by `inspection-bot questions`).
+    question: str = ""
+    reading: str = ""
+    alternatives: tuple[str, ...] = ()
+    answered: bool = True
+
+    @property
+    def items(self) -> list[str]:
+        """The ids of the items the answer cites, in order, once each."""
+        return list(dict.fromkeys(c.item_id for c in self.chunks if c.item_id))
 
     @property
     def text(self) -> str:
@@ -158,6 +170,10 @@ class Renderer:
                 if kind == "area" else NotFound(f"'{item.id}' is a {kind}."), **g)
             title = item.id
         return Rendered(title, split_chunks(text), False)
+
+    def note(self, template: str, **context: Any) -> str:
+        """A line of a template (e.g. "Understood as ..."), rendered with the usual globals."""
+        return self.env.get_template(template).render(**context, **self._globals()).strip()
 
     def render_error(self, exc: CommandError) -> Rendered:
         text = self.env.get_template("error.md.j2").render(

@@ -6,13 +6,14 @@ background thread (a lazy listener), so a slow response_url never delays the ack
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.render.blocks import PAGE_ACTION, SHARE_ACTION, SHOW_ACTION
+from bot.render.blocks import PAGE_ACTION, READING_ACTION, SHARE_ACTION, SHOW_ACTION, VOTE_ACTION
 from bot.slack import messages
 from bot.slack.failures import guarded
 from bot.slack.gate import on_hooks_host
@@ -85,6 +86,28 @@ def register(app: App, services: Services) -> None:
         item_id = (_action(body).get("value") or "").strip()[:200]
         respond(**services.message(f"show {item_id}"), replace_original=False)
 
+    @guarded(hooks_url)
+    def reading(body: dict[str, Any], respond: Respond, client: Any) -> None:
+        """Another reading of a question: its command's answer, as a new message."""
+        state = _button_state(body, respond)
+        if state is None:
+            return
+        query, _, _ = state
+        respond(**services.message(query, destination=asked_in(body)), replace_original=False)
+
+    @guarded(hooks_url)
+    def vote(body: dict[str, Any], respond: Respond, client: Any) -> None:
+        action = _action(body)
+        up = action.get("action_id", "").endswith(":up")
+        store = services.feedback
+        noted = store is not None and store.vote(str(action.get("value") or ""), 1 if up else -1,
+                                                 dt.datetime.now(dt.UTC))
+        if _can_respond(body, hooks_url):
+            respond(**messages.simple(messages.VOTE_THANKS if noted else messages.VOTE_LOST),
+                    replace_original=False)
+
+    app.action(re.compile(rf"^{READING_ACTION}:[12]$"))(ack=_ack, lazy=[reading])
+    app.action(re.compile(rf"^{VOTE_ACTION}:(up|down)$"))(ack=_ack, lazy=[vote])
     app.action(re.compile(rf"^{PAGE_ACTION}:(prev|next)$"))(ack=_ack, lazy=[page])
     app.action(SHARE_ACTION)(ack=_ack, lazy=[share])
     app.action(re.compile(rf"^{SHOW_ACTION}:"))(ack=_ack, lazy=[show])

@@ -19,8 +19,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.reminders.reader import LedgerReader
 from bot.settings import Settings
-from bot.slack import actions, commands, home
+from bot.slack import actions, commands, conversations, home
 from bot.slack.failures import error_handler
+from bot.slack.feedback import FeedbackStore
 from bot.slack.services import AnswerCache, KnowledgeBaseHolder, Services
 
 log = logging.getLogger(__name__)
@@ -72,14 +73,11 @@ def build_app(settings: Settings, kb_holder: KnowledgeBaseHolder, *,
         answer_timeout=answer_timeout, cache=AnswerCache(cache_size),
         # a test's fixed `today` previews the digest from the start of that day
         now=None if today else (lambda: dt.datetime.now(ZoneInfo(settings.timezone))),
-        ledger=LedgerReader(settings))
+        ledger=LedgerReader(settings), feedback=FeedbackStore(settings.db_url))
     app.error(error_handler(settings.slack_signing_secret, settings.slack_hooks_url,
                             socket_mode=socket_mode))
     commands.register(app, services)
     actions.register(app, services)
     home.register(app, services)
-    # Direct messages and mentions are not answered yet: the manifest's Messages tab is
-    # read-only. A `message.im` / `app_mention` listener registers here like the others,
-    # answering through services.message (the slash command's pipeline); tests/test_deploy.py
-    # then asks for the event in the manifest and a writable Messages tab.
+    conversations.register(app, services)  # direct messages and mentions
     return app

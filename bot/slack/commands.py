@@ -33,7 +33,9 @@ def register(app: App, services: Services) -> None:
             user = body.get("user_id") or ""
             future = services.executor.submit(admin.run, services, client, user, text)
         else:
-            future = services.executor.submit(services.message, text, destination=asked_in(body))
+            future = services.executor.submit(services.answer_any, text,
+                                              asker=body.get("user_id") or "",
+                                              destination=asked_in(body))
         try:
             payload = future.result(timeout=services.answer_timeout)
         except FutureTimeout:

@@ -32,6 +32,9 @@ NO_CHANNEL = "I can't find the channel {channel}. Check the name, or use its id 
 POST_FAILED = "Slack refused the post to {channel} ({error}). Try again, or ask an administrator."
 
 SHARED_BY = "Shared by {user}"
+VOTE_THANKS = ("Thanks: noted. The bot's maintainers read the questions that found nothing or "
+               "were voted down, to fill the gaps.")
+VOTE_LOST = "Thanks. That answer is too old to record a vote on; ask again to vote."
 
 CONTENT_ERRORS = (":warning: A content change (version `{version}`) has {count} problem(s). "
                   "The bot keeps serving the last good version `{serving}` until they are fixed.")

@@ -4,6 +4,7 @@ the one way every listener turns slash-command text into a Slack message."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -14,12 +15,15 @@ from typing import Any, Protocol
 
 from bot.ask.digest import StateOf
 from bot.live import ReloadResult, Snapshot
-from bot.render.answer import Context, answer
-from bot.render.blocks import MAX_BLOCKS, paginate, to_message
+from bot.render.answer import Context, answer, is_question
+from bot.render.blocks import MAX_BLOCKS, paginate, to_message, vote_block
 from bot.render.buttonstate import decode as decode_state
 from bot.render.templating import slack_escape
 from bot.render.text import Rendered
 from bot.settings import Settings
+from bot.slack.feedback import FeedbackStore
+
+log = logging.getLogger(__name__)
 
 USER_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 
@@ -95,6 +99,7 @@ class Services:
     # For `digest`, which looks ahead from now at what the reminders ledger has not sent yet:
     now: Callable[[], dt.datetime] | None = None  # None: the start of the day asked about
     ledger: StateOf | None = None
+    feedback: FeedbackStore | None = None  # questions and votes; None: not recorded
 
     def context(self, destination: str | None, as_of: dt.date | None) -> Context:
         today = as_of is None or as_of == self.today()  # a button carries the date it was asked
@@ -119,7 +124,7 @@ class Services:
 
     def message(self, text: str, *, page: int = 1, as_of: dt.date | None = None,
                 response_type: str = "ephemeral", share_button: bool = True,
-                destination: str | None = None) -> dict[str, Any]:
+                destination: str | None = None, asker: str | None = None) -> dict[str, Any]:
         """The Slack message answering `text` (one page of it), asked in `destination` (a
         channel id, or the user id in a DM). Do not change it: it may be shared through the
         cache."""
@@ -130,12 +135,53 @@ class Services:
         if found is not None:
             return found
         rendered = answer(snap.kb, snap.renderer, text, date, self.context(destination, as_of))
+        if rendered.question and asker is not None and page == 1 and as_of is None:
+            # a command word followed by English ("due in 60 days"): a question after all
+            return self.question_message(text, asker=asker, destination=destination)
         message = to_message(rendered, command=encode_query(text), page=page,
                              as_of=date.isoformat(), response_type=response_type,
                              share_button=share_button, keep=self.states.keep)
         if cacheable:
             self.cache.put(key, message)
         return message
+
+    def question_message(self, text: str, *, asker: str | None,
+                         destination: str | None) -> dict[str, Any]:
+        """The answer to a question asked in Slack, recorded (question, reading, items cited)
+        with 👍 / 👎 buttons that vote on the record. The answer is cached like a command's
+        (per asker: "what do I own" depends on who asks); each asking is its own record."""
+        snap = self.kb.current
+        date = self.today()
+        key = (snap.version, "question", text, date, asker, destination)
+        found = self.cache.get(key)
+        if found is None:
+            rendered = answer(snap.kb, snap.renderer, text, date,
+                              self.context(destination, None), asker=asker)
+            found = {"message": to_message(rendered, command=encode_query(text),
+                                           as_of=date.isoformat()),
+                     "record": (rendered.question, rendered.reading, rendered.items,
+                                rendered.answered)}
+            if not is_digest(rendered.reading):
+                self.cache.put(key, found)
+        message, (question, reading, items, answered) = found["message"], found["record"]
+        if self.feedback is None or not question:
+            return message
+        try:
+            token = self.feedback.record(question, reading, items, answered,
+                                         dt.datetime.now(dt.UTC))
+        except Exception:  # the answer matters more than its record: answer without votes
+            log.exception("could not record a question")
+            return message
+        if len(message["blocks"]) < MAX_BLOCKS:
+            message = {**message, "blocks": [*message["blocks"], vote_block(token)]}
+        return message
+
+    def answer_any(self, text: str, *, asker: str | None, destination: str | None
+                   ) -> dict[str, Any]:
+        """A command's answer (cached) or a question's (recorded, with votes)."""
+        if is_question(text):
+            return self.question_message(text, asker=asker, destination=destination)
+        return self.message(text, destination=destination, asker=asker)
 
     def all_pages(self, text: str, *, response_type: str = "in_channel",
                   destination: str | None = None) -> list[dict[str, Any]]:
