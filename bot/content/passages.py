@@ -104,6 +104,11 @@ def windows(sentences: list[Passage]) -> list[Passage]:
     return out
 
 
+MAX_QUERY_CHARS = 600  # words past these are not looked up in the reports' text
+MAX_TERMS = 16
+LEAVE_ONE_OUT_TERMS = 8
+
+
 class PassageIndex:
     """FTS5 over every sentence; BM25 ranks (SQLite's bm25()), a hit is shown with the sentence
     after it, and close words stand in for typos. Read-only once built, so knowledge bases with
@@ -179,7 +184,9 @@ class PassageIndex:
         one rare word outrank the whole question); a word followed by its expansion in brackets
         ("THRIVE (threat, harm, ...") or named ("known as the Pacesetter meeting") counts
         extra, as that is where a term is explained."""
-        terms = self._terms(query)
+        # A question has a handful of words; a 4,000-character paste must not cost one query
+        # per word (the leave-one-out pass below is quadratic in the words).
+        terms = self._terms(query[:MAX_QUERY_CHARS])[:MAX_TERMS]
         if not terms:
             return []
         if documents is not None and not documents:
@@ -189,7 +196,7 @@ class PassageIndex:
         # any size: ranking every sentence holding any one common word is what costs); any of
         # the words only when those find too few.
         rows = self._match(" AND ".join(quoted), documents, 50)
-        if len(rows) < limit and len(terms) > 2:
+        if len(rows) < limit and 2 < len(terms) <= LEAVE_ONE_OUT_TERMS:
             for n in range(len(quoted)):
                 rows += self._match(" AND ".join(quoted[:n] + quoted[n + 1:]), documents, 20)
         if len(rows) < limit and len(terms) > 1:

@@ -47,6 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.ask.milestones import Key, LedgerState
+from bot.database import engine_url
 
 metadata = MetaData()
 
@@ -128,13 +129,7 @@ def sqlite_wal(engine: Engine) -> Engine:
     return engine
 
 
-def sqlalchemy_url(url: str) -> str:
-    """postgresql:// (libpq style) -> postgresql+psycopg:// (the driver installed)."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
-
+sqlalchemy_url = engine_url  # the name the ledger's callers know
 
 def _fill_wanted(c: Connection, keys: Sequence[Key]) -> None:
     c.exec_driver_sql(WANTED_DDL)

@@ -87,7 +87,9 @@ def _english(text: str) -> bool:
 
 
 def _empty(result: Any) -> bool:
-    if isinstance(result, (FiguresResult, SearchResult)):
+    if isinstance(result, SearchResult):
+        return not (result.rows or result.quotes or result.none)
+    if isinstance(result, FiguresResult):
         return not result.rows
     return isinstance(result, NotFound) and result.message.startswith(_MISSES)
 
@@ -120,7 +122,7 @@ def _narrow(kb: KnowledgeBase, result: SearchResult) -> SearchResult:
             break
     wanted = set(tokens(" ".join(words)))
     full = [r for r in rows if wanted <= set(tokens(_text(kb, r)))]
-    return SearchResult(result.words, full or rows)
+    return replace(result, rows=full or rows)  # keeps the report passages and the 'none' lines
 
 
 def _weak(kb: KnowledgeBase, result: Any) -> bool:

@@ -40,6 +40,8 @@ from sqlalchemy import (
     update,
 )
 
+from bot.database import engine_url
+
 RETENTION_DAYS = 180
 PRUNE_EVERY = dt.timedelta(hours=1)
 log = logging.getLogger(__name__)
@@ -82,14 +84,6 @@ def _wal(engine: Engine) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
     return engine
-
-
-def engine_url(url: str) -> str:
-    """postgresql:// (libpq style, as DATABASE_URL is written) -> the installed driver."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
 
 
 class FeedbackStore:
