@@ -29,7 +29,15 @@ log = logging.getLogger(__name__)
 
 OnErrors = Callable[[list[Problem], str], None]
 OnChange = Callable[[KnowledgeBase, KnowledgeBase, str], None]  # (old, new, new version)
-CONTENT_SUFFIXES = (".yaml", ".yml")
+CONTENT_SUFFIXES = (".yaml", ".yml", ".txt")  # YAML, and the reports' text in sources/
+
+
+def watched_files(content_dir: Path) -> list[Path]:
+    """What a version is made of: every YAML file and the reports' own text (sources/*.txt,
+    which passages quote and citations are checked against)."""
+    sources = content_dir / "sources"
+    texts = sorted(p for p in sources.glob("*.txt") if p.is_file()) if sources.is_dir() else []
+    return loader.content_files(content_dir) + texts
 
 
 @dataclass(frozen=True)
@@ -54,9 +62,10 @@ class ReloadResult:
 
 
 def content_version(content_dir: Path) -> str:
-    """Hash of every YAML file's path and bytes: equal folders have equal versions."""
+    """Hash of every YAML and source text file's path and bytes: equal folders have equal
+    versions."""
     digest = hashlib.sha256()
-    for path in loader.content_files(content_dir):
+    for path in watched_files(content_dir):
         digest.update(path.relative_to(content_dir).as_posix().encode() + b"\0")
         try:
             with path.open("rb") as handle:  # in pieces: a huge file must not fill memory
@@ -194,7 +203,7 @@ class LiveKnowledgeBase:
 
 def _stamps(content_dir: Path) -> tuple[tuple[str, int, int], ...]:
     out = []
-    for path in loader.content_files(content_dir):
+    for path in watched_files(content_dir):
         try:
             st = path.stat()
         except OSError:

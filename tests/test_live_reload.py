@@ -179,3 +179,15 @@ def test_a_valid_edit_posts_what_changed_once(emulator, content_copy):
     assert len(posts) == 1
     shown = visible(posts[0])
     assert "is now served" in shown and "cle-2016-rec-01" in shown and "2017-05-08" in shown
+
+
+def test_an_edit_to_a_report_text_goes_live(content_copy):
+    """content/sources/*.txt is part of the content: a corrected line of a report's text is
+    quoted by the running bot without a restart (and without a YAML edit)."""
+    live = LiveKnowledgeBase(content_copy, poll_interval=0.1)
+    source = content_copy / "sources" / "000_1cbb2b1dde85f18b.txt"
+    assert "zebracrossing" not in live.current.kb.texts[source.name]
+    with live:
+        with source.open("a", encoding="utf-8") as handle:
+            handle.write("The force audited every zebracrossing in the area.\n")
+        wait_until(lambda: "zebracrossing" in live.current.kb.texts[source.name], timeout=10)
