@@ -48,8 +48,9 @@ from sqlalchemy import create_engine, insert, update  # noqa: E402
 from bot.ask.milestones import candidates, due_posts  # noqa: E402
 from bot.content import loader  # noqa: E402
 from bot.content.policy import Policy, Route  # noqa: E402
+from bot.database import engine_url  # noqa: E402
 from bot.reminders.leader import TickLock  # noqa: E402
-from bot.reminders.ledger import Ledger, reminders, sqlalchemy_url  # noqa: E402
+from bot.reminders.ledger import Ledger, reminders  # noqa: E402
 from bot.reminders.migrate import drop  # noqa: E402
 from bot.reminders.sender import Sender, make_client  # noqa: E402
 from bot.reminders.tick import TickResult, run_tick  # noqa: E402
@@ -129,7 +130,7 @@ def run(a: argparse.Namespace, tmp: Path) -> int:
     kb = loader.load(tmp / "content")
     policy = POLICY
     if a.database_url:
-        engine = create_engine(sqlalchemy_url(a.database_url))
+        engine = create_engine(engine_url(a.database_url))
         drop(engine)
         ledger = Ledger(engine).create()
     else:

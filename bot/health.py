@@ -31,8 +31,10 @@ class Scheduler(Protocol):
     """What health reads of bot.reminders.service.ReminderService."""
 
     last_tick: dt.datetime | None
-    last_status: str | None
     last_error: str | None
+
+    @property
+    def last_status(self) -> str | None: ...
 
     @property
     def next_run(self) -> dt.datetime | None: ...

@@ -20,8 +20,8 @@ from sqlalchemy import create_engine, text
 
 from bot.content import loader
 from bot.content.kb import KnowledgeBase
+from bot.database import engine_url
 from bot.reminders.command import run_remind
-from bot.reminders.ledger import sqlalchemy_url
 from bot.reminders.migrate import drop
 from bot.settings import ReminderTiming, Settings
 
@@ -55,7 +55,7 @@ def pg_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL for the ledger")
-    return sqlalchemy_url(url)
+    return engine_url(url)
 
 
 class Database:

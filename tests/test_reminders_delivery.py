@@ -12,9 +12,10 @@ from sqlalchemy import create_engine
 
 from bot.ask.milestones import due_posts
 from bot.content.policy import Policy
+from bot.database import engine_url
 from bot.reminders.clock import trigger
 from bot.reminders.leader import LockBusy, TickLock
-from bot.reminders.ledger import Ledger, sqlalchemy_url
+from bot.reminders.ledger import Ledger
 from bot.reminders.migrate import drop
 from bot.reminders.sender import Sender, make_client, render
 from bot.reminders.tick import run_tick
@@ -216,4 +217,4 @@ def test_two_schedulers_on_sqlite_lease(tmp_path, slack, mini_kb) -> None:
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
                     reason="TEST_DATABASE_URL is not set: no PostgreSQL to test leader election on")
 def test_two_schedulers_on_one_postgresql(slack, mini_kb) -> None:
-    _two_schedulers(sqlalchemy_url(os.environ["TEST_DATABASE_URL"]), slack, mini_kb)
+    _two_schedulers(engine_url(os.environ["TEST_DATABASE_URL"]), slack, mini_kb)

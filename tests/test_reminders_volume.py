@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, text
 
 from bot.content import loader
 from bot.content.policy import Policy
-from bot.reminders.ledger import Ledger, sqlalchemy_url
+from bot.database import engine_url
+from bot.reminders.ledger import Ledger
 from bot.reminders.migrate import drop
 from bot.reminders.sender import Sender, make_client
 from bot.reminders.tick import run_tick
@@ -49,7 +50,7 @@ def ledger(request, tmp_path):
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL for the ledger")
-    engine = create_engine(sqlalchemy_url(url))
+    engine = create_engine(engine_url(url))
     drop(engine)
     yield Ledger(engine).create()
     drop(engine)

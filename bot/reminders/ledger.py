@@ -129,7 +129,6 @@ def sqlite_wal(engine: Engine) -> Engine:
     return engine
 
 
-sqlalchemy_url = engine_url  # the name the ledger's callers know
 
 def _fill_wanted(c: Connection, keys: Sequence[Key]) -> None:
     c.exec_driver_sql(WANTED_DDL)
@@ -177,7 +176,7 @@ class Claim:
 class Ledger:
     def __init__(self, engine: Engine | str):
         if isinstance(engine, str):
-            url = sqlalchemy_url(engine)
+            url = engine_url(engine)
             # several processes share a SQLite ledger (a cron `remind` beside `serve`): wait
             # for another's write rather than fail with "database is locked"
             args = {"timeout": 30} if url.startswith("sqlite") else {}

@@ -56,7 +56,6 @@ class ReminderService:
         self.dm_channels: dict[str, str] = {}
         # For /healthz: when the last tick ran, how it ended, and the error if it raised.
         self.last_tick: dt.datetime | None = None
-        self.last_status: str | None = None
         self.last_error: str | None = None
         self.last_result: TickResult | None = None
         self.next_retry: dt.datetime | None = None
@@ -79,6 +78,11 @@ class ReminderService:
             self.policy = policy
             self.clock.rebuild(policy)  # the new days and time apply from the next run
         return policy
+
+    @property
+    def last_status(self) -> str | None:
+        """How the last tick ended (for /healthz); None before the first."""
+        return self.last_result.status if self.last_result else None
 
     @property
     def next_run(self) -> dt.datetime | None:
@@ -113,7 +117,6 @@ class ReminderService:
                          "before the %d-working-day catch-up horizon); the digest says so in "
                          "one line", result.counted, policy_of(kb).catch_up_days)
         self.last_result = result
-        self.last_status = result.status
         if result.unsettled or result.status in ("busy", "lock-lost", "error"):
             self._retry_later(now, attempt, policy)
         else:
