@@ -53,6 +53,7 @@ def test_first_start_over_the_shipped_content_posts_one_short_digest(tmp_path, c
         assert "Not sent: 4 older reminders" in text
         assert "Overdue and past their last reminder: 4 deadlines" in text
         assert "cle-2016-rec-01" not in text and "days overdue" not in text
+        assert "RAG:" not in text  # no item listed, so no legend for one
         assert len(message["text"]) + len(text) < 1500  # short: a few lines, not a list
         nxt = service.tick(dt.datetime(2026, 11, 24, 9, 0, tzinfo=LONDON))
         assert (nxt.sent, nxt.counted) == (0, 0)
