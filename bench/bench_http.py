@@ -75,8 +75,11 @@ def child(kind: str, content: str, api_url: str) -> None:
     from bot.slack import build_app, build_client
 
     logging.basicConfig(level=logging.ERROR)
-    data_dir = Path(tempfile.mkdtemp(prefix="bench-data-"))  # questions are recorded here
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    if os.environ.get("DATA_DIR"):  # bench_scale.py: kept across a restart (the KB cache)
+        data_dir = Path(os.environ["DATA_DIR"])
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix="bench-data-"))  # questions are recorded here
+        atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     settings = Settings(slack_bot_token="xoxb-bench", slack_signing_secret=SECRET,
                         slack_api_url=api_url, data_dir=data_dir)
     client = build_client(settings)
