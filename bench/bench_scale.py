@@ -140,10 +140,13 @@ def measure(label: str, kind: str, content: Path, emulator, texts: list[str]) ->
             times: list[float] = []
             statuses: list[int] = []
 
+            by_text: dict[str, float] = {}
+
             def one(text: str) -> None:
                 ms, status = client.ask(text)
                 times.append(ms)
                 statuses.append(status)
+                by_text[text] = ms
 
             with ThreadPoolExecutor(CONCURRENCY) as pool:
                 list(pool.map(one, texts))
@@ -156,7 +159,8 @@ def measure(label: str, kind: str, content: Path, emulator, texts: list[str]) ->
     bad = [s for s in statuses if s != 200]
     return {"label": label, "cold": cold, "warm": warm, "rss": rss, "hwm": hwm,
             "p50": statistics.median(times), "p99": bench_http.pct(times, 99),
-            "max": max(times), "n": len(times), "late": late, "bad": len(bad)}
+            "max": max(times), "n": len(times), "late": late, "bad": len(bad),
+            "slowest": sorted(by_text.items(), key=lambda kv: -kv[1])[:5]}
 
 
 def main() -> None:
@@ -196,6 +200,9 @@ def main() -> None:
               f"{r['p99'] / floor['p99']:>9.2f} {r['late']:>5}")
         if r["bad"]:
             print(f"  !! {r['bad']} answers were not HTTP 200")
+    print("\nslowest answers:")
+    for r in rows[1:]:
+        print(f"  {r['label']}: " + "; ".join(f"{t} {ms:.0f} ms" for t, ms in r["slowest"]))
     print(f"\n{args.forces} forces against the shipped content (aims in brackets):")
     print(f"  p99          {big['p99'] / ours['p99']:6.2f}x   (<= 1.5x)")
     print(f"  serving RSS  {big['rss']:6.1f} MiB (<= 150 MiB)")
