@@ -32,7 +32,7 @@ def local_context(settings: Settings, *, at_now: bool) -> Context:
     """What `digest` needs outside Slack: the default channel, the time (now, or the start of
     the --as-of day) and the local reminders ledger, if there is one."""
     now = dt.datetime.now(ZoneInfo(settings.timezone)) if at_now else None
-    return Context(now=now, ledger=LedgerReader(settings))
+    return Context(now=now, ledger=LedgerReader(settings), default_force=settings.default_force)
 
 
 def parse_date(value: str | None, settings: Settings) -> dt.date:
