@@ -129,10 +129,17 @@ def console(settings: Settings, as_of: str | None) -> None:
 @click.argument("fmt", type=click.Choice(FORMATS))
 @click.option("--as-of", "as_of", help="As on this date (YYYY-MM-DD); default today.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE.")
+@click.option("--force", "force", metavar="ID",
+              help="Only this force's items (a force id); default: every force, each line "
+                   "saying which.")
 @click.pass_obj
-def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None) -> None:
+def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None,
+           force: str | None) -> None:
     """Export: json (everything), csv|markdown (findings tracker), ics (deadlines), html (briefing)."""
     kb = load_kb(settings.content_dir)
+    if force is not None and force.lower() not in kb.index["force"]:
+        raise BotError(f"--force {force}: no force has that id. Known: "
+                       f"{', '.join(f.id for f in kb.forces)}.")
     state = None
     if fmt == "ics":  # the feed remembers what it published, so a moved deadline keeps its UID
         from bot.exports.calendar_state import CalendarState
@@ -141,7 +148,8 @@ def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None)
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         state = CalendarState(settings.db_url).create()
     text = render_export(kb, fmt, parse_date(as_of, settings), now=dt.datetime.now(dt.UTC),
-                         calendar_state=state, templates_dir=settings.templates_dir)
+                         calendar_state=state, templates_dir=settings.templates_dir,
+                         force=force.lower() if force else None)
     if output:
         output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"Wrote {output}.", err=True)

@@ -139,6 +139,11 @@ class Policy:
                 left -= 1
         return day
 
+    @property
+    def routes_forces(self) -> bool:
+        """Some channel or route is one force's (several forces in one base)."""
+        return bool(self.channel_forces) or any(r.force for r in self.routes)
+
     def destinations(self, area: str | None, owner: str | None, kind: str,
                      force: str | None = None) -> list[str]:
         """Channels for an item: every matching route, else its force's channels, else the

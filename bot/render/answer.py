@@ -51,8 +51,12 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
     force = forces.pick(kb, taken.force, ctx.destination, ctx.default_force)
     if len(kb.forces) < 2:
         return _answer(kb, renderer, text, as_of, context, asker)
-    rendered = _answer(kb.scoped(force) if force else kb, renderer, taken.text, as_of, context,
-                       asker)
+    shown = _shown_id(taken.text)
+    if shown is not None:  # `show ID`: an id is one force's already, whichever is the default
+        owner = forces.force_of(kb, shown)
+        force = owner.id if owner else force
+    view = kb.scoped(force) if force and shown is None else kb
+    rendered = _answer(view, renderer, taken.text, as_of, context, asker)
     line = renderer.note(FORCE_TEMPLATE, scope=forces.scope_line(kb, force))
     rendered = replace(rendered, chunks=_prefix(rendered.chunks, line))
     if taken.force and rendered.reading:
@@ -61,6 +65,17 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
         rendered = replace(rendered, reading=f"{rendered.reading} {words}",
                            alternatives=tuple(f"{a} {words}" for a in rendered.alternatives))
     return rendered
+
+
+def _shown_id(text: str) -> str | None:
+    """The id of a `show ID` command (or a bare id), else None."""
+    if is_question(text):
+        return None
+    try:
+        q = parse(text)
+    except CommandError:
+        return None
+    return q.words if q.command == "show" else None
 
 
 def _answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
