@@ -173,6 +173,13 @@ def test_the_force_named_gets_that_forces_answer(ask):
     assert "No inspection from 2016" not in ask("judgments 2016 cleveland").text
 
 
+def test_a_force_word_a_command_needs_is_kept(ask):
+    """`search durham` searches for the word (taking it out would leave `search` with none)."""
+    rendered = ask("search durham")
+    assert rendered.text.startswith("*All 2 forces*\n*Search")
+    assert "dur-2023-rec-01" in rendered.text
+
+
 def test_unscoped_answers_say_all_forces_and_cover_both(two, ask):
     rendered = ask("overdue", AS_OF)
     assert rendered.chunks[0].text.startswith("*All 2 forces*")

@@ -28,6 +28,11 @@ from bot.content.policy import Policy
 from bot.content.words import tokens
 
 
+# Builds of scoped views wait on one another (rare: once per force per load). A module lock
+# rather than one per base keeps the knowledge base free of unpicklable members.
+_VIEWS_LOCK = threading.Lock()
+
+
 def _by_id(items: Iterable[Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in items:
@@ -134,8 +139,6 @@ class KnowledgeBase:
     # One force's view of this base (`scoped`), built on first use and kept
     _views: dict[str, KnowledgeBase] = field(default_factory=dict, init=False, repr=False,
                                              compare=False)
-    _views_lock: threading.Lock = field(default_factory=threading.Lock, init=False,
-                                        repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Oldest first: every listing over inspections reads as a history.
@@ -248,7 +251,7 @@ class KnowledgeBase:
         anew, so every query runs on it unchanged. Built once per force, on first use."""
         view = self._views.get(force_id)
         if view is None:
-            with self._views_lock:
+            with _VIEWS_LOCK:
                 view = self._views.get(force_id)
                 if view is None:
                     view = self._views[force_id] = self._view_of(force_id)

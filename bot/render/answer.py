@@ -47,6 +47,8 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
     With several forces recorded, the force words are taken out of the text first and the
     answer comes from that force's view of the base (bot.ask.forces), under a line naming it."""
     taken = forces.take(kb, text, keep_first=not is_question(text))
+    if taken.text != text and _refused(taken.text) and not _refused(text):
+        taken = forces.Taken(text, None)  # `search durham`: the word is what is searched for
     ctx = context or Context()
     force = forces.pick(kb, taken.force, ctx.destination, ctx.default_force)
     if len(kb.forces) < 2:
@@ -65,6 +67,17 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
         rendered = replace(rendered, reading=f"{rendered.reading} {words}",
                            alternatives=tuple(f"{a} {words}" for a in rendered.alternatives))
     return rendered
+
+
+def _refused(text: str) -> bool:
+    """A command the parser refuses (`search` with no words)."""
+    if is_question(text):
+        return False
+    try:
+        parse(text)
+    except CommandError:
+        return True
+    return False
 
 
 def _shown_id(text: str) -> str | None:
