@@ -53,6 +53,16 @@ def load_kb(content_dir: Path) -> KnowledgeBase:
                        "fixing them.") from None
 
 
+def known_default_force(settings: Settings, kb: KnowledgeBase) -> KnowledgeBase:
+    """Refuse a DEFAULT_FORCE that names no recorded force (a typo would answer every force)."""
+    from bot.ask.forces import unknown_default
+
+    problem = unknown_default(kb, settings.default_force)
+    if problem:
+        raise BotError(problem)
+    return kb
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="inspection-bot", prog_name="inspection-bot",
                       message="%(prog)s %(version)s")
@@ -102,7 +112,7 @@ def validate(settings: Settings, directory: Path | None, strict: bool) -> None:
 @click.pass_obj
 def ask(settings: Settings, text: tuple[str, ...], as_of: str | None, fmt: str, page: int) -> None:
     """Answer one question, as `/inspection TEXT` would."""
-    kb = load_kb(settings.content_dir)
+    kb = known_default_force(settings, load_kb(settings.content_dir))
     date = parse_date(as_of, settings)
     question = " ".join(text)
     context = local_context(settings, at_now=not as_of)
@@ -121,7 +131,7 @@ def console(settings: Settings, as_of: str | None) -> None:
     """An interactive prompt: type what you would type after /inspection."""
     from bot.console import run_console
 
-    kb = load_kb(settings.content_dir)
+    kb = known_default_force(settings, load_kb(settings.content_dir))
     run_console(kb, settings, parse_date(as_of, settings), fixed_date=bool(as_of))
 
 

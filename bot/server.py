@@ -242,6 +242,10 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
         raise BotError(f"the content in {settings.content_dir} has errors; the bot will not "
                        f"start on it.\n{exc.message}\nRun `inspection-bot validate "
                        f"{settings.content_dir}` after fixing them.") from None
+    from bot.ask.forces import unknown_default
+
+    if problem := unknown_default(live.current.kb, settings.default_force):
+        raise BotError(problem)
     check_can_render(live, today(settings))  # before Slack is contacted: fail fast and plainly
     try:
         app = build_app(settings, live, socket_mode=socket_mode)

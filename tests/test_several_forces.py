@@ -329,3 +329,18 @@ def test_app_home_shows_each_force_or_the_default(content):
 def test_default_force_is_read_from_the_environment():
     assert Settings.from_env({"DEFAULT_FORCE": " Durham "}).default_force == "durham"
     assert Settings.from_env({}).default_force is None
+
+
+def test_ask_takes_the_default_force_from_the_environment(content, monkeypatch):
+    def ask_cli(*args: str):
+        return CliRunner().invoke(cli, ["--content", str(content), "ask", *args,
+                                        "--as-of", "2026-01-01"])
+
+    monkeypatch.setenv("DEFAULT_FORCE", "durham")
+    durham = ask_cli("overdue")
+    assert durham.exit_code == 0 and durham.output.startswith("Durham Constabulary\n")
+    assert "dur-2023-rec-02" in durham.output and "cle-" not in durham.output
+    monkeypatch.setenv("DEFAULT_FORCE", "kent")
+    typo = ask_cli("overdue")
+    assert typo.exit_code == 1
+    assert "DEFAULT_FORCE=kent: no force has that id. Known: cleveland, durham." in typo.output

@@ -116,6 +116,15 @@ def _partial(folded: list[str], tokens: list[str], owner: list[int], start: int,
     return (start > 0 and owner[start - 1] == first) or (end < len(tokens) and owner[end] == last)
 
 
+def unknown_default(kb: KnowledgeBase, force: str | None) -> str | None:
+    """What is wrong with a DEFAULT_FORCE that names no recorded force (a typo would quietly
+    answer for every force), or None."""
+    if force is None or force in kb.index["force"]:
+        return None
+    return (f"DEFAULT_FORCE={force}: no force has that id. Known: "
+            f"{', '.join(f.id for f in kb.forces)}.")
+
+
 def channel_force(kb: KnowledgeBase, destination: str | None) -> str | None:
     """The force content/policy.yaml gives the channel, or None."""
     if not destination:

@@ -27,7 +27,6 @@ from bot.content.model import (
 from bot.content.policy import Policy
 from bot.content.words import tokens
 
-
 # Builds of scoped views wait on one another (rare: once per force per load). A module lock
 # rather than one per base keeps the knowledge base free of unpicklable members.
 _VIEWS_LOCK = threading.Lock()
