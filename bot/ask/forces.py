@@ -50,67 +50,82 @@ def phrases(force: Force) -> list[str]:
     return sorted((p for p in out if p), key=len, reverse=True)
 
 
-def _area_phrases(kb: KnowledgeBase) -> list[str]:
-    """Area wordings that themselves hold a force's name ("How much crime ... is there in
-    Cleveland?"): typed, they stay in the text, so the area is still found."""
-    return [p for a in kb.areas for p in map(_fold, (*a.aliases, *a.keywords)) if p]
+Phrase = tuple[str, ...]
 
 
-def _spans(words: list[str], phrase: list[str]) -> list[int]:
-    n = len(phrase)
-    return [i for i in range(len(words) - n + 1)
-            if [w.removesuffix("'s") for w in words[i:i + n]] == phrase]
+def _tables(kb: KnowledgeBase) -> tuple[dict[str, list[tuple[Phrase, str]]],
+                                        dict[str, list[Phrase]]]:
+    """The force phrases and the areas' wordings of two or more words (those that may hold a
+    force's name: "How much crime ... is there in Cleveland?"), by first word, longest first.
+    Built once per knowledge base and kept in its index (a request only looks words up)."""
+    found = kb.index.get("force_phrases")
+    if found is None:
+        starts: dict[str, list[tuple[Phrase, str]]] = {}
+        pairs = [(p, ALL) for p in ALL_PHRASES] + [(p, f.id) for f in kb.forces
+                                                    for p in phrases(f)]
+        for phrase, force in pairs:
+            words = tuple(phrase.split())
+            starts.setdefault(words[0], []).append((words, force))
+        areas: dict[str, list[Phrase]] = {}
+        for a in kb.areas:
+            for wording in (*a.aliases, *a.keywords):
+                words = tuple(_fold(wording).split())
+                if len(words) >= 2:  # a one-word keyword that is a force's name: the force wins
+                    areas.setdefault(words[0], []).append(words)
+        for pairs_from in starts.values():
+            pairs_from.sort(key=lambda pair: len(pair[0]), reverse=True)
+        found = kb.index["force_phrases"] = (starts, areas)
+    return found
 
 
 def take(kb: KnowledgeBase, text: str, *, keep_first: bool = True) -> Taken:
     """Find a force named in `text` and take its words out (never the first word, when that is
-    the command: `keep_first`).
+    the command: `keep_first`). The longest force phrase wins, then the earliest.
     A force's name inside an area's own wording typed in full picks the force but stays in the
     text. With fewer than two forces recorded the text is returned as it is."""
     if len(kb.forces) < 2:
         return Taken(text, None)
+    starts, areas = _tables(kb)
     raw = text.split()
-    folded = [_fold(w) for w in raw]  # one entry per typed word ("Durham," -> "durham")
-    # Where each typed word's folded tokens start, so a phrase found in tokens maps to words.
+    # Each typed word folded into tokens ("Durham," -> "durham", "dur-2023-rec-01" -> four),
+    # and which typed word each token came from, so a phrase found in tokens maps to words.
     tokens: list[str] = []
     owner: list[int] = []
-    for n, f in enumerate(folded):
-        for t in f.split():
-            tokens.append(t)
+    for n, word in enumerate(raw):
+        for t in _fold(word).split():
+            tokens.append(t.removesuffix("'s"))
             owner.append(n)
-    candidates: list[tuple[str, str]] = [(p, ALL) for p in ALL_PHRASES]
-    candidates += [(p, f.id) for f in kb.forces for p in phrases(f)]
-    candidates.sort(key=lambda c: len(c[0]), reverse=True)
-    protected = _protected(tokens, _area_phrases(kb))
-    for phrase, force in candidates:
-        for start in _spans(tokens, phrase.split()):
-            end = start + len(phrase.split())
-            first, last = owner[start], owner[end - 1]
-            if first == 0 and keep_first:
-                continue  # the command word itself
-            if any(protected[start:end]):
-                return Taken(text, force)  # an area's wording: keep it whole
-            if _partial(folded, tokens, owner, start, end):
-                continue  # inside a longer typed word, e.g. an id
-            rest = raw[:first] + raw[last + 1:]
-            return Taken(" ".join(rest), force)
-    return Taken(text, None)
+    best: tuple[int, int, str] | None = None  # (length, start, force)
+    for i, token in enumerate(tokens):
+        for words, force in starts.get(token, ()):
+            n = len(words)
+            if tuple(tokens[i:i + n]) != words:
+                continue
+            if (owner[i] == 0 and keep_first) or _partial(tokens, owner, i, i + n):
+                continue  # the command word itself, or inside a longer typed word (an id)
+            if best is None or n > best[0]:
+                best = (n, i, force)
+            break  # the longest phrase from here
+    if best is None:
+        return Taken(text, None)
+    n, i, force = best
+    if _in_area_wording(tokens, areas, i, i + n):
+        return Taken(text, force)  # an area's wording: keep it whole
+    rest = raw[:owner[i]] + raw[owner[i + n - 1] + 1:]
+    return Taken(" ".join(rest), force)
 
 
-def _protected(tokens: list[str], area_phrases: list[str]) -> list[bool]:
-    marks = [False] * len(tokens)
-    for phrase in area_phrases:
-        words = phrase.split()
-        if len(words) < 2:
-            continue  # a one-word keyword that is also a force's name: the force wins
-        for start in _spans(tokens, words):
-            for i in range(start, start + len(words)):
-                marks[i] = True
-    return marks
+def _in_area_wording(tokens: list[str], areas: dict[str, list[Phrase]], start: int,
+                     end: int) -> bool:
+    """Tokens start..end lie inside an area's wording typed in full."""
+    for i, token in enumerate(tokens[:start + 1]):
+        for words in areas.get(token, ()):
+            if i + len(words) >= end and tuple(tokens[i:i + len(words)]) == words:
+                return True
+    return False
 
 
-def _partial(folded: list[str], tokens: list[str], owner: list[int], start: int,
-             end: int) -> bool:
+def _partial(tokens: list[str], owner: list[int], start: int, end: int) -> bool:
     """The phrase covers only part of a typed word ("dur-2023-rec-01", "durham-x")."""
     first, last = owner[start], owner[end - 1]
     return (start > 0 and owner[start - 1] == first) or (end < len(tokens) and owner[end] == last)
