@@ -169,6 +169,7 @@ def test_the_force_named_gets_that_forces_answer(ask):
     durham = ask("what grade did durham get for investigating offending")
     assert "*Investigating crime*: Adequate" in durham.text
     assert durham.reading.endswith(" durham")  # the buttons re-ask it for Durham
+    assert durham.question == "what grade did durham get for investigating offending"
     assert "No inspection from 2016" in ask("judgments 2016 durham").text
     assert "No inspection from 2016" not in ask("judgments 2016 cleveland").text
 

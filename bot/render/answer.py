@@ -46,13 +46,13 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
 
     With several forces recorded, the force words are taken out of the text first and the
     answer comes from that force's view of the base (bot.ask.forces), under a line naming it."""
+    if len(kb.forces) < 2:
+        return _answer(kb, renderer, text, as_of, context, asker)
     taken = forces.take(kb, text, keep_first=not is_question(text))
     if taken.text != text and _refused(taken.text) and not _refused(text):
         taken = forces.Taken(text, None)  # `search durham`: the word is what is searched for
     ctx = context or Context()
     force = forces.pick(kb, taken.force, ctx.destination, ctx.default_force)
-    if len(kb.forces) < 2:
-        return _answer(kb, renderer, text, as_of, context, asker)
     shown = _shown_id(taken.text)
     if shown is not None:  # `show ID`: an id is one force's already, whichever is the default
         owner = forces.force_of(kb, shown)
@@ -61,6 +61,8 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
     rendered = _answer(view, renderer, taken.text, as_of, context, asker)
     line = renderer.note(FORCE_TEMPLATE, scope=forces.scope_line(kb, force))
     rendered = replace(rendered, chunks=_prefix(rendered.chunks, line))
+    if rendered.question:
+        rendered = replace(rendered, question=text)  # recorded as asked, force words and all
     if taken.force and rendered.reading:
         # the buttons re-ask a reading as typed: keep the force the question named
         words = "all forces" if taken.force == forces.ALL else taken.force
