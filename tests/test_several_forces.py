@@ -345,3 +345,21 @@ def test_ask_takes_the_default_force_from_the_environment(content, monkeypatch):
     typo = ask_cli("overdue")
     assert typo.exit_code == 1
     assert "DEFAULT_FORCE=kent: no force has that id. Known: cleveland, durham." in typo.output
+
+
+def test_slack_answers_per_channel_force_and_the_cache_keeps_them_apart(content):
+    """The same `/inspection overdue` in Durham's channel and in Cleveland's gets each force's
+    answer (answers are cached: the channel's force is part of the key)."""
+    from tests.slack_harness import running_bot, visible
+
+    live = LiveKnowledgeBase(content)
+    with SlackEmulator() as slack, running_bot(slack, live, today=AS_OF) as bot:
+        durham = visible(bot.ask("overdue", channel="C0DURHAM"))
+        cleveland = visible(bot.ask("overdue", channel="C0CLEVE"))
+        again = visible(bot.ask("overdue", channel="C0DURHAM"))
+        named = visible(bot.ask("overdue cleveland", channel="C0DURHAM"))
+    assert "Durham Constabulary" in durham and "dur-2023-rec-02" in durham
+    assert "cle-20" not in durham
+    assert "Cleveland Police" in cleveland and "cle-20" in cleveland
+    assert "dur-2023" not in cleveland
+    assert again == durham and "dur-2023" not in named
