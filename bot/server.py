@@ -62,10 +62,12 @@ def make_wsgi_app(app: App, kb_holder: Any = None, *, calendar_token: str | None
         if path == CALENDAR_PATH and method in ("GET", "HEAD") and kb_holder and today:
             from bot.exports.calendar import calendar_response
 
-            token = parse_qs(request_env.get("QUERY_STRING", "")).get("token", [None])[0]
+            query = parse_qs(request_env.get("QUERY_STRING", ""))
+            token = query.get("token", [None])[0]
             status, headers, body = calendar_response(
                 kb_holder.current.kb, token, calendar_token, today(),
-                now=dt.datetime.now(dt.UTC), state=calendar_state)
+                now=dt.datetime.now(dt.UTC), state=calendar_state,
+                force=query.get("force", [None])[0])
             return _reply(start_response, status, headers, body, method)
         return slack(request_env, start_response)
 

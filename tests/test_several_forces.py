@@ -363,3 +363,14 @@ def test_slack_answers_per_channel_force_and_the_cache_keeps_them_apart(content)
     assert "Cleveland Police" in cleveland and "cle-20" in cleveland
     assert "dur-2023" not in cleveland
     assert again == durham and "dur-2023" not in named
+
+
+def test_the_calendar_feed_can_be_one_forces(two):
+    from bot.exports.calendar import calendar_response
+
+    status, _, body = calendar_response(two, "t", "t", AS_OF, force="durham")
+    assert status == 200 and b"dur-2023-rec-02" in body and b"cle-20" not in body
+    status, _, body = calendar_response(two, "t", "t", AS_OF)
+    assert status == 200 and b"dur-2023-rec-02" in body and b"cle-20" in body
+    status, _, body = calendar_response(two, "t", "t", AS_OF, force="kent")
+    assert status == 404 and b"No force has the id 'kent'" in body

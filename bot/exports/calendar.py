@@ -132,16 +132,22 @@ def to_ics(kb: KnowledgeBase, as_of: dt.date, *, now: dt.datetime | None = None,
 
 def calendar_response(kb: KnowledgeBase, token: str | None, expected_token: str | None,
                       as_of: dt.date, *, now: dt.datetime | None = None,
-                      state: CalendarState | None = None) -> tuple[int, dict[str, str], bytes]:
-    """`GET /calendar.ics?token=...` as (status, headers, body), for any HTTP server.
+                      state: CalendarState | None = None,
+                      force: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """`GET /calendar.ics?token=...[&force=ID]` as (status, headers, body), for any HTTP server.
 
-    404 when no CALENDAR_TOKEN is configured (the feed is off), 403 for a missing or wrong token.
+    404 when no CALENDAR_TOKEN is configured (the feed is off) or no force has the id asked
+    for, 403 for a missing or wrong token.
     """
     text = {"Content-Type": "text/plain; charset=utf-8"}
     if not expected_token:
         return 404, text, b"The calendar feed is not enabled (CALENDAR_TOKEN is not set).\n"
     if not token or not hmac.compare_digest(token.encode(), expected_token.encode()):
         return 403, text, b"Wrong or missing calendar token.\n"
+    if force:  # one force's deadlines (a base of several forces)
+        if force not in kb.index["force"]:
+            return 404, text, f"No force has the id '{force}'.\n".encode()
+        kb = kb.scoped(force)
     body = to_calendar(kb, as_of, now=now, state=state).to_ical()
     return 200, {"Content-Type": "text/calendar; charset=utf-8",
                  "Content-Disposition": 'inline; filename="inspection-deadlines.ics"',
