@@ -309,6 +309,12 @@ def test_exports_split_by_force(content):
     assert "SUMMARY:Cleveland Police: cle-" in ics
     html = _export(content, "html", "--force", "durham")
     assert "Inspection briefing: Durham Constabulary" in html and "cle-2016" not in html
+    both = _export(content, "html")
+    assert both.index("<h1>Inspection briefing: Cleveland Police</h1>") < both.index(
+        "<h1>Inspection briefing: Durham Constabulary</h1>")
+    ids = re.findall(r'\bid="([^"]+)"', both)
+    assert "summary-durham" in ids and len(ids) == len(set(ids))
+    assert both.count("<body>") == 1 and both.count("</html>") == 1
 
     bad = CliRunner().invoke(cli, ["--content", str(content), "export", "csv", "--force", "kent"])
     assert bad.exit_code == 1 and "Known: cleveland, durham" in bad.output
