@@ -80,7 +80,7 @@ def to_html(kb: KnowledgeBase, as_of: dt.date, env: jinja2.Environment | None = 
     names = html.escape(", ".join(f.name for f in kb.forces))
     head = re.sub(r"<title>.*?</title>",
                   f"<title>Inspection briefing — {names} — {long_date(as_of)}</title>", head)
-    bodies = [re.sub(r'\bid="([^"]+)"', lambda m, f=f: f'id="{m.group(1)}-{f.id}"',
+    bodies = [re.sub(r'\bid="([^"]+)"', rf'id="\1-{f.id}"',
                      page.split("<body>", 1)[1].rsplit("</body>", 1)[0]) for f, page in pages]
     return head + "<body>" + "".join(bodies) + "</body>\n</html>\n"
 
