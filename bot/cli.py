@@ -32,7 +32,7 @@ def local_context(settings: Settings, *, at_now: bool) -> Context:
     """What `digest` needs outside Slack: the default channel, the time (now, or the start of
     the --as-of day) and the local reminders ledger, if there is one."""
     now = dt.datetime.now(ZoneInfo(settings.timezone)) if at_now else None
-    return Context(now=now, ledger=LedgerReader(settings))
+    return Context(now=now, ledger=LedgerReader(settings), default_force=settings.default_force)
 
 
 def parse_date(value: str | None, settings: Settings) -> dt.date:
@@ -51,6 +51,16 @@ def load_kb(content_dir: Path) -> KnowledgeBase:
         raise BotError(f"the content in {content_dir} has errors; the bot will not start on it.\n"
                        f"{exc.message}\nRun `inspection-bot validate {content_dir}` after "
                        "fixing them.") from None
+
+
+def known_default_force(settings: Settings, kb: KnowledgeBase) -> KnowledgeBase:
+    """Refuse a DEFAULT_FORCE that names no recorded force (a typo would answer every force)."""
+    from bot.ask.forces import unknown_default
+
+    problem = unknown_default(kb, settings.default_force)
+    if problem:
+        raise BotError(problem)
+    return kb
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,7 +112,7 @@ def validate(settings: Settings, directory: Path | None, strict: bool) -> None:
 @click.pass_obj
 def ask(settings: Settings, text: tuple[str, ...], as_of: str | None, fmt: str, page: int) -> None:
     """Answer one question, as `/inspection TEXT` would."""
-    kb = load_kb(settings.content_dir)
+    kb = known_default_force(settings, load_kb(settings.content_dir))
     date = parse_date(as_of, settings)
     question = " ".join(text)
     context = local_context(settings, at_now=not as_of)
@@ -121,7 +131,7 @@ def console(settings: Settings, as_of: str | None) -> None:
     """An interactive prompt: type what you would type after /inspection."""
     from bot.console import run_console
 
-    kb = load_kb(settings.content_dir)
+    kb = known_default_force(settings, load_kb(settings.content_dir))
     run_console(kb, settings, parse_date(as_of, settings), fixed_date=bool(as_of))
 
 
@@ -129,10 +139,17 @@ def console(settings: Settings, as_of: str | None) -> None:
 @click.argument("fmt", type=click.Choice(FORMATS))
 @click.option("--as-of", "as_of", help="As on this date (YYYY-MM-DD); default today.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE.")
+@click.option("--force", "force", metavar="ID",
+              help="Only this force's items (a force id); default: every force, each line "
+                   "saying which.")
 @click.pass_obj
-def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None) -> None:
+def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None,
+           force: str | None) -> None:
     """Export: json (everything), csv|markdown (findings tracker), ics (deadlines), html (briefing)."""
     kb = load_kb(settings.content_dir)
+    if force is not None and force.lower() not in kb.index["force"]:
+        raise BotError(f"--force {force}: no force has that id. Known: "
+                       f"{', '.join(f.id for f in kb.forces)}.")
     state = None
     if fmt == "ics":  # the feed remembers what it published, so a moved deadline keeps its UID
         from bot.exports.calendar_state import CalendarState
@@ -141,7 +158,8 @@ def export(settings: Settings, fmt: str, as_of: str | None, output: Path | None)
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         state = CalendarState(settings.db_url).create()
     text = render_export(kb, fmt, parse_date(as_of, settings), now=dt.datetime.now(dt.UTC),
-                         calendar_state=state, templates_dir=settings.templates_dir)
+                         calendar_state=state, templates_dir=settings.templates_dir,
+                         force=force.lower() if force else None)
     if output:
         output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"Wrote {output}.", err=True)

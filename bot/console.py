@@ -92,7 +92,8 @@ class Console:
             except ValueError:
                 click.echo("Write the date as YYYY-MM-DD, e.g. as-of 2017-04-24.")
             return True
-        context = Context(now=self.now() if self.at_now else None, ledger=self.ledger)
+        context = Context(now=self.now() if self.at_now else None, ledger=self.ledger,
+                          default_force=self.settings.default_force)
         rendered = answer(self.kb, self.renderer, text, self.as_of, context)
         click.echo(to_terminal(rendered, color=use_color()))
         click.echo()

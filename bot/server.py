@@ -62,10 +62,12 @@ def make_wsgi_app(app: App, kb_holder: Any = None, *, calendar_token: str | None
         if path == CALENDAR_PATH and method in ("GET", "HEAD") and kb_holder and today:
             from bot.exports.calendar import calendar_response
 
-            token = parse_qs(request_env.get("QUERY_STRING", "")).get("token", [None])[0]
+            query = parse_qs(request_env.get("QUERY_STRING", ""))
+            token = query.get("token", [None])[0]
             status, headers, body = calendar_response(
                 kb_holder.current.kb, token, calendar_token, today(),
-                now=dt.datetime.now(dt.UTC), state=calendar_state)
+                now=dt.datetime.now(dt.UTC), state=calendar_state,
+                force=query.get("force", [None])[0])
             return _reply(start_response, status, headers, body, method)
         return slack(request_env, start_response)
 
@@ -242,6 +244,10 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
         raise BotError(f"the content in {settings.content_dir} has errors; the bot will not "
                        f"start on it.\n{exc.message}\nRun `inspection-bot validate "
                        f"{settings.content_dir}` after fixing them.") from None
+    from bot.ask.forces import unknown_default
+
+    if problem := unknown_default(live.current.kb, settings.default_force):
+        raise BotError(problem)
     check_can_render(live, today(settings))  # before Slack is contacted: fail fast and plainly
     try:
         app = build_app(settings, live, socket_mode=socket_mode)

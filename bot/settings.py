@@ -85,6 +85,9 @@ class Settings:
     maintainers_channel: str | None = None
     calendar_token: str | None = None
     templates_dir: Path | None = None  # maintainers' wording overrides (TEMPLATES_DIR)
+    # The force a request that names none is about, when content/ holds several (DEFAULT_FORCE,
+    # a force id); a channel's force in content/policy.yaml comes first. None: the whole base.
+    default_force: str | None = None
     reminders: ReminderTiming = field(default_factory=ReminderTiming)
 
     @property
@@ -115,5 +118,6 @@ class Settings:
             maintainers_channel=env.get("MAINTAINERS_CHANNEL") or None,
             calendar_token=env.get("CALENDAR_TOKEN") or None,
             templates_dir=Path(env["TEMPLATES_DIR"]) if env.get("TEMPLATES_DIR") else None,
+            default_force=(env.get("DEFAULT_FORCE") or "").strip().lower() or None,
             reminders=ReminderTiming.from_env(env),
         )

@@ -49,7 +49,8 @@ def test_every_template_is_used() -> None:
 
     used = set(TEMPLATE_FOR.values()) | set(ITEM_TEMPLATES.values()) | {
         "_macros.md.j2", "reminder.md.j2", "error.md.j2",
-        "question.md.j2"}  # the lines bot/render/answer.py adds to answers to questions
+        "question.md.j2",  # the lines bot/render/answer.py adds to answers to questions
+        "force.md.j2"}  # ...and the line naming the force(s) an answer covers
     on_disk = {p.name for p in (ROOT / "templates").glob("*.j2")}
     used |= {"briefing.html.j2"}  # HTML, rendered by bot/exports/briefing.py
     assert on_disk - used <= {"home.md.j2"}, on_disk - used

@@ -52,7 +52,8 @@ def next_tick(policy: Policy, now: dt.datetime) -> dt.datetime | None:
 
 def _route_words(route: Route) -> str:
     parts = [f"area {route.area}" if route.area else "", f"owner {route.owner}" if route.owner
-             else "", f"{route.kind.replace('_', ' ')}s" if route.kind else ""]
+             else "", f"{route.kind.replace('_', ' ')}s" if route.kind else "",
+             f"force {route.force}" if route.force else ""]
     return "reminders for " + " and ".join(p for p in parts if p)
 
 
@@ -61,6 +62,8 @@ def routing(policy: Policy) -> list[tuple[str, str]]:
     out: dict[str, list[str]] = {policy.default_channel: ["everything not routed elsewhere"]}
     for route in policy.routes:
         out.setdefault(route.channel, []).append(_route_words(route))
+    for channel, force in policy.channel_forces.items():
+        out.setdefault(channel, []).append(f"force {force}'s reminders not routed elsewhere")
     return [(channel, "; ".join(what)) for channel, what in out.items()]
 
 

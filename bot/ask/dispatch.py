@@ -38,6 +38,9 @@ class Context:
     destination: str | None = None  # the channel asked in (a user id in a DM); None: default
     now: dt.datetime | None = None  # None: the start of the as-of day
     ledger: StateOf | None = None  # the reminders ledger's state; None: nothing sent yet
+    # The deployment's force (DEFAULT_FORCE) when the base holds several: what a request that
+    # names none is about, unless the channel has its own (bot.ask.forces.pick)
+    default_force: str | None = None
 
 
 def run_query(kb: KnowledgeBase, q: Query, as_of: dt.date, context: Context | None = None) -> Any:

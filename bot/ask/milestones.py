@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
+from bot.ask import forces
 from bot.content.kb import KnowledgeBase
 from bot.content.policy import Policy
 
@@ -154,7 +155,9 @@ def past_last_nag(deadline: dt.date, today: dt.date, policy: Policy) -> bool:
 
 
 def destinations(kb: KnowledgeBase, policy: Policy, what: Deadlined) -> list[str]:
-    out = policy.destinations(what.area, what.owner, what.kind)
+    # whose item it is matters only when the policy routes by force (also in one force's view)
+    force = forces.force_of(kb, what.item_id) if policy.routes_forces else None
+    out = policy.destinations(what.area, what.owner, what.kind, force.id if force else None)
     owner = kb.owner(what.owner)
     if policy.direct_messages and owner is not None and owner.slack_user:
         out.append(owner.slack_user)

@@ -50,6 +50,21 @@ def _ref(out: _Out, d: LDict, key: str, path: str, value: str | None, known: dic
     return False
 
 
+def _owners_of_forces(out: _Out, raw: Raw, kb: KnowledgeBase) -> None:
+    """An owner may belong to one force; a finding of another force cannot be theirs."""
+    for d, _, _ in raw.of("owners"):
+        _ref(out, d, "force", f"owners({d.get('id')})", d.get("force"), kb.index["force"],
+             "force")
+    for d, _, insp in raw.of("findings"):
+        owner = kb.owner(d.get("owner")) if isinstance(d.get("owner"), str) else None
+        force = insp.get("force") if insp is not None else None
+        if owner is not None and owner.force and force and owner.force != force:
+            out.at(d, "owner", f"findings({d.get('id')}).owner",
+                   f"owner '{owner.id}' is {owner.force}'s, but this finding is {force}'s.",
+                   f"Name an owner of {force} (or one with no force), or add one in "
+                   "content/owners.yaml with `force: " + force + "`.")
+
+
 def _defined(raw: Raw) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for what in ("force", "document", "area", "owner", "inspection", "finding", "figure"):
@@ -67,6 +82,8 @@ def cross_references(kb: KnowledgeBase, raw: Raw) -> list[Problem]:
     for d, _, _ in raw.of("areas"):
         for target in d.get("see_also") or []:
             _ref(out, d, "see_also", f"areas({d.get('id')})", target, idx["area"], "area")
+
+    _owners_of_forces(out, raw, kb)
 
     for d, _, _ in raw.of("inspections"):
         path = "inspection"

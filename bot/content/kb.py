@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -25,6 +26,10 @@ from bot.content.model import (
 )
 from bot.content.policy import Policy
 from bot.content.words import tokens
+
+# Builds of scoped views wait on one another (rare: once per force per load). A module lock
+# rather than one per base keeps the knowledge base free of unpicklable members.
+_VIEWS_LOCK = threading.Lock()
 
 
 def _by_id(items: Iterable[Any]) -> dict[str, Any]:
@@ -130,6 +135,9 @@ class KnowledgeBase:
     # (`lines(doc)` numbers it as citations do); empty when the folder ships no sources.
     texts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     index: dict[str, Any] = field(init=False, repr=False, compare=False)
+    # One force's view of this base (`scoped`), built on first use and kept
+    _views: dict[str, KnowledgeBase] = field(default_factory=dict, init=False, repr=False,
+                                             compare=False)
 
     def __post_init__(self) -> None:
         # Oldest first: every listing over inspections reads as a history.
@@ -234,3 +242,33 @@ class KnowledgeBase:
         return {"inspections": len(self.inspections), "judgments": len(self.judgments),
                 "findings": len(self.findings), "figures": len(self.figures),
                 "responses": len(self.responses)}
+
+    # --- several forces -------------------------------------------------------------------
+
+    def scoped(self, force_id: str) -> KnowledgeBase:
+        """This base as if it held only one force's items: the same item objects, indexed
+        anew, so every query runs on it unchanged. Built once per force, on first use."""
+        view = self._views.get(force_id)
+        if view is None:
+            with _VIEWS_LOCK:
+                view = self._views.get(force_id)
+                if view is None:
+                    view = self._views[force_id] = self._view_of(force_id)
+        return view
+
+    def _view_of(self, force_id: str) -> KnowledgeBase:
+        insps = [i for i in self.inspections if i.force == force_id]
+        ids = {i.id for i in insps}
+        docs = {d for i in insps for d in i.sources}
+        return KnowledgeBase(
+            forces=[f for f in self.forces if f.id == force_id],
+            documents=[d for d in self.documents if d.id in docs],
+            areas=self.areas,
+            owners=[o for o in self.owners if getattr(o, "force", None) in (None, force_id)],
+            inspections=insps,
+            judgments=[j for j in self.judgments if j.inspection in ids],
+            findings=[f for f in self.findings if f.inspection in ids],
+            figures=[f for f in self.figures if f.inspection in ids],
+            responses=[r for r in self.responses if r.inspection in ids],
+            policy=self.policy,
+            texts={d: t for d, t in self.texts.items() if d in docs})

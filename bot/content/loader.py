@@ -161,7 +161,7 @@ def _check(content_dir: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     policy = None
     if raw.policy is not None:  # the reminders policy: its time zone, routes, quiet periods
         ids = None if raw.unread else {kind: {str(d.get("id")) for d, _, _ in raw.of(f"{kind}s")}
-                                         for kind in ("area", "owner")}
+                                         for kind in ("area", "owner", "force")}
         policy, more = build_policy(raw.policy, ids)
         problems.extend(more)
     kb = build(raw, problems, policy, read_texts(content_dir))
@@ -261,7 +261,8 @@ def build(raw: Raw, problems: list[Problem], policy: Policy | None = None,
     areas = [Area(d["id"], d["name"], tuple(d.get("aliases") or ()), tuple(d.get("keywords") or ()),
                   tuple(d.get("see_also") or ()))
              for d, _, _ in raw.of("areas") if _ok(d, "id", "name")]
-    owners = [Owner(d["id"], d["role"], d.get("slack_user"), d.get("slack_usergroup"))
+    owners = [Owner(d["id"], d["role"], d.get("slack_user"), d.get("slack_usergroup"),
+                    d.get("force"))
               for d, _, _ in raw.of("owners") if _ok(d, "id", "role")]
     inspections = []
     for d, _, _ in raw.of("inspections"):

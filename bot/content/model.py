@@ -55,6 +55,7 @@ class Owner:
     role: str
     slack_user: str | None = None
     slack_usergroup: str | None = None
+    force: str | None = None  # the force whose role this is; None: every force's
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,14 @@ class Route:
     area: str | None = None
     owner: str | None = None
     kind: str | None = None
+    force: str | None = None
 
-    def matches(self, area: str | None, owner: str | None, kind: str) -> bool:
+    def matches(self, area: str | None, owner: str | None, kind: str,
+                force: str | None = None) -> bool:
         return ((self.area is None or self.area == area)
                 and (self.owner is None or self.owner == owner)
-                and (self.kind is None or self.kind == kind))
+                and (self.kind is None or self.kind == kind)
+                and (self.force is None or self.force == force))
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ class Policy:
     pcc_response_days: int = 56
     direct_messages: bool = False
     routes: tuple[Route, ...] = ()
+    # channel id -> the force it belongs to (several forces in one base): questions asked
+    # there are about that force, and that force's reminders no route takes go there
+    channel_forces: Mapping[str, str] = field(default_factory=dict)
     quiet_periods: tuple[Quiet, ...] = ()
     retries_until: str = "17:00"  # same-day retries of a failed digest stop at this local time
     _holidays: dict = field(default_factory=dict, compare=False, repr=False)
@@ -111,7 +117,8 @@ class Policy:
     @property
     def channels(self) -> list[str]:
         """Every channel the policy posts to: the default, then each route's."""
-        return list(dict.fromkeys([self.default_channel, *(r.channel for r in self.routes)]))
+        return list(dict.fromkeys([self.default_channel, *(r.channel for r in self.routes),
+                                   *self.channel_forces]))
 
     def placeholder_problems(self) -> list[str]:
         """One line for each channel that is still a shipped example, not a real channel."""
@@ -132,9 +139,18 @@ class Policy:
                 left -= 1
         return day
 
-    def destinations(self, area: str | None, owner: str | None, kind: str) -> list[str]:
-        """Channels for an item: every matching route, else the default channel."""
-        out = [r.channel for r in self.routes if r.matches(area, owner, kind)]
+    @property
+    def routes_forces(self) -> bool:
+        """Some channel or route is one force's (several forces in one base)."""
+        return bool(self.channel_forces) or any(r.force for r in self.routes)
+
+    def destinations(self, area: str | None, owner: str | None, kind: str,
+                     force: str | None = None) -> list[str]:
+        """Channels for an item: every matching route, else its force's channels, else the
+        default channel."""
+        out = [r.channel for r in self.routes if r.matches(area, owner, kind, force)]
+        if not out and force is not None:
+            out = [c for c, f in self.channel_forces.items() if f == force]
         return list(dict.fromkeys(out)) or [self.default_channel]
 
 
@@ -178,19 +194,28 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
     for i, r in enumerate(d.get("routes") or []):
         if "channel" not in r:
             continue
-        for key, kind in (("area", "area"), ("owner", "owner")):
-            if ids is not None and key in r and r[key] not in ids[kind]:
-                known = sorted(ids[kind])
-                problems.append(_problem(r, key, f"{path}.routes[{i}].{key}",
-                                         f"unknown {kind} '{clip(r[key])}'.",
-                                         did_you_mean(r[key], known)
-                                         or (f"Known: {', '.join(known[:12])}." if known else
-                                             f"No {kind} is defined yet: add one in content/"
-                                             f"{kind}s.yaml.")))
-        routes.append(Route(r["channel"], r.get("area"), r.get("owner"), r.get("kind")))
+        for key in ("area", "owner", "force"):
+            problems.extend(_unknown(r, key, f"{path}.routes[{i}].{key}", ids))
+        routes.append(Route(r["channel"], r.get("area"), r.get("owner"), r.get("kind"),
+                            r.get("force")))
         m = r.key_marks.get("channel", r.mark)
         where.setdefault(r["channel"], f"{m.file}:{m.line}:{m.column}")
     kw["routes"] = tuple(routes)
+    channel_forces: dict[str, str] = {}
+    for i, c in enumerate(d.get("channels") or []):
+        if "channel" not in c or "force" not in c:
+            continue
+        bad = _unknown(c, "force", f"{path}.channels[{i}].force", ids)
+        problems.extend(bad)
+        if c["channel"] in channel_forces:
+            problems.append(_problem(c, "channel", f"{path}.channels[{i}].channel",
+                                     f"channel {clip(c['channel'])} is given a force twice.",
+                                     "A channel belongs to one force: keep one entry."))
+        elif not bad:
+            channel_forces[c["channel"]] = c["force"]
+        m = c.key_marks.get("channel", c.mark)
+        where.setdefault(c["channel"], f"{m.file}:{m.line}:{m.column}")
+    kw["channel_forces"] = channel_forces
     quiet = []
     for i, q in enumerate(d.get("quiet_periods") or []):
         if "from" in q and "to" in q:
@@ -202,6 +227,19 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
     kw["quiet_periods"] = tuple(quiet)
     kw["where"] = where
     return Policy(**kw), problems
+
+
+def _unknown(d: LDict, key: str, path: str,
+             ids: Mapping[str, Collection[str]] | None) -> list[Problem]:
+    """An area, owner or force id the content does not define, with a did-you-mean."""
+    if ids is None or key not in d or key not in ids or d[key] in ids[key]:
+        return []
+    known = sorted(ids[key])
+    file = "force.yaml in the force's folder" if key == "force" else f"content/{key}s.yaml"
+    return [_problem(d, key, path, f"unknown {key} '{clip(d[key])}'.",
+                     did_you_mean(d[key], known)
+                     or (f"Known: {', '.join(known[:12])}." if known else
+                         f"No {key} is defined yet: add one in {file}."))]
 
 
 class _HasPolicy(Protocol):

@@ -254,6 +254,8 @@ OWNER = Record("owner", [
     Field("role", Text(), "role title", required=True),
     Field("slack_user", Text(nullable=True), "Slack user id (U...)"),
     Field("slack_usergroup", Text(nullable=True), "Slack user group id (S...)"),
+    Field("force", Id(), "the force whose role this is, when the base holds several forces "
+          "(default: every force's)"),
 ])
 
 # --- reminders policy (content/policy.yaml; see bot/reminders/policy.py) -----------------------
@@ -265,7 +267,14 @@ ROUTE = Record("route", [
     Field("area", Id(), "match findings in this area id"),
     Field("owner", Id(), "match findings owned by this owner role id"),
     Field("kind", Choice(FINDING_KINDS + ("pcc_response",)), "match this kind of finding"),
+    Field("force", Id(), "match this force's findings (a force id)"),
 ], doc="send reminders that match every given key to a channel")
+
+CHANNEL = Record("channel", [
+    Field("channel", Text(), "Slack channel id (C...)", required=True),
+    Field("force", Id(), "the force id questions asked in this channel are about; its "
+          "reminders no route takes go here", required=True),
+], doc="a channel that belongs to one force")
 
 QUIET = Record("quiet period", [
     Field("from", Date(), "first day with no reminders, quoted ISO", required=True),
@@ -298,7 +307,10 @@ POLICY = Record("policy", [
     Field("default_channel", Text(), "channel id that gets every reminder no route takes",
           required=True),
     Field("direct_messages", Bool(), "also message owners who have a slack_user (default false)"),
-    Field("routes", ListOf(ROUTE), "routing by area, owner or kind; every matching route gets it"),
+    Field("routes", ListOf(ROUTE),
+          "routing by area, owner, kind or force; every matching route gets it"),
+    Field("channels", ListOf(CHANNEL), "channels that belong to one force (several forces in "
+          "one base): questions there are about it, its unrouted reminders go there"),
     Field("quiet_periods", ListOf(QUIET), "date ranges with no reminders"),
     Field("retries_until", Text(pattern=TIME_RE,
                                 pattern_doc="write a quoted 24-hour time such as \"17:00\""),
@@ -320,7 +332,7 @@ FILE = Record("content file", [
 
 ALL_RECORDS = (FILE, FORCE, DOCUMENT, AREA, OWNER, INSPECTION, OVERALL, NOT_RAISED, FIELDWORK,
                INSPECTOR, MONITORING, PRACTICE, EARLIER, JUDGMENT, FINDING, PART, DEADLINE,
-               HISTORY, EVIDENCE, LINKS, FIGURE, RESPONSE, SOURCE, POLICY, ROUTE, QUIET)
+               HISTORY, EVIDENCE, LINKS, FIGURE, RESPONSE, SOURCE, POLICY, ROUTE, CHANNEL, QUIET)
 
 
 def json_schema() -> dict[str, Any]:

@@ -14,15 +14,27 @@ FORMATS = ["json", "csv", "markdown", "ics", "html"]
 
 
 def render_export(kb: KnowledgeBase, fmt: str, as_of: dt.date, templates_dir: Path | None = None,
-                  *, now: dt.datetime | None = None, calendar_state: Any = None) -> str:
+                  *, now: dt.datetime | None = None, calendar_state: Any = None,
+                  force: str | None = None) -> str:
     """The text of one export format (csv starts with a BOM for Excel). `templates_dir`: the
     maintainers' override folder (html). For ics, `now` is the export time (DTSTAMP) and
-    `calendar_state` remembers what the feed published before."""
+    `calendar_state` remembers what the feed published before. `force`: one force's items only
+    (a force id); without it, a base of several forces exports them all, saying whose each is."""
+    if force is not None:
+        if force not in kb.index["force"]:
+            known = ", ".join(f.id for f in kb.forces)
+            raise ValueError(f"no force has the id '{force}'; known: {known}.")
+        kb = kb.scoped(force)
     if fmt == "json":
         return json.dumps(to_json(kb, as_of), indent=2, ensure_ascii=False) + "\n"
     if fmt in ("csv", "markdown"):
         from bot.exports import tracker
 
+        if len(kb.forces) > 1:  # one tracker per force, each line saying which force
+            ts = [(f.name, tracker.build(kb.scoped(f.id), as_of)) for f in kb.forces]
+            if fmt == "csv":
+                return tracker.to_csv_by_force(ts)
+            return "\n".join(tracker.to_markdown(t, name) for name, t in ts)
         t = tracker.build(kb, as_of)
         return tracker.to_csv(t) if fmt == "csv" else tracker.to_markdown(t)
     if fmt == "ics":

@@ -13,6 +13,8 @@ the Slack environment in bot/render/templating.py must never be used for it (and
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 
 import jinja2
@@ -69,6 +71,21 @@ def most_serious(rows: list[tracker.TrackerRow], n: int) -> list[tracker.Tracker
 
 
 def to_html(kb: KnowledgeBase, as_of: dt.date, env: jinja2.Environment | None = None) -> str:
+    """The briefing; a base of several forces gets one briefing per force, in turn, in one page
+    (each section's ids suffixed with the force id, so they stay unique)."""
+    if len(kb.forces) < 2:
+        return _briefing(kb, as_of, env)
+    pages = [(f, _briefing(kb.scoped(f.id), as_of, env)) for f in kb.forces]
+    head = pages[0][1].split("<body>", 1)[0]
+    names = html.escape(", ".join(f.name for f in kb.forces))
+    head = re.sub(r"<title>.*?</title>",
+                  f"<title>Inspection briefing — {names} — {long_date(as_of)}</title>", head)
+    bodies = [re.sub(r'\bid="([^"]+)"', rf'id="\1-{f.id}"',
+                     page.split("<body>", 1)[1].rsplit("</body>", 1)[0]) for f, page in pages]
+    return head + "<body>" + "".join(bodies) + "</body>\n</html>\n"
+
+
+def _briefing(kb: KnowledgeBase, as_of: dt.date, env: jinja2.Environment | None) -> str:
     t = tracker.build(kb, as_of)
     standing = inspections_as_of(kb, as_of)
     latest = latest_inspections(kb, as_of)

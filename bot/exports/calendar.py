@@ -48,6 +48,11 @@ def undated_deadlines(kb: KnowledgeBase) -> list[Item]:
     return sorted((i for i in _items(kb) if not i[3].date and i[0].is_live), key=lambda t: t[1])
 
 
+def force_name(kb: KnowledgeBase, force_id: str) -> str:
+    force = kb.index["force"].get(force_id)
+    return force.name if force else force_id
+
+
 def uid(item_id: str) -> str:
     return f"{item_id}@{UID_DOMAIN}"
 
@@ -99,7 +104,9 @@ def to_calendar(kb: KnowledgeBase, as_of: dt.date, *, now: dt.datetime | None = 
         event.add("dtstart", deadline.date)
         event.add("dtend", deadline.date + dt.timedelta(days=1))
         done = "" if f.is_live else f"[{STATUS_WORDS.get(f.status, f.status).lower()}] "
-        event.add("summary", f"{done}{item_id}: {short_text(text, 80)}")
+        # with several forces in the feed, each event says whose deadline it is
+        force = f"{force_name(kb, insp.force)}: " if len(kb.forces) > 1 else ""
+        event.add("summary", f"{done}{force}{item_id}: {short_text(text, 80)}")
         where = f"{source.document} line {source.line}" if source else "not recorded"
         event.add("description", "\n".join([
             " ".join(text.split()),
@@ -108,6 +115,7 @@ def to_calendar(kb: KnowledgeBase, as_of: dt.date, *, now: dt.datetime | None = 
             f"Status: {STATUS_WORDS.get(f.status, f.status)}",
             f"Area: {kb.area_name(f.area)}",
             f"Inspection: {insp.title} ({insp.year})",
+            *([f"Force: {force_name(kb, insp.force)}"] if len(kb.forces) > 1 else []),
             f"Source: {where}",
         ]))
         event.add("status", "CONFIRMED" if f.is_live else "CANCELLED")
@@ -124,16 +132,22 @@ def to_ics(kb: KnowledgeBase, as_of: dt.date, *, now: dt.datetime | None = None,
 
 def calendar_response(kb: KnowledgeBase, token: str | None, expected_token: str | None,
                       as_of: dt.date, *, now: dt.datetime | None = None,
-                      state: CalendarState | None = None) -> tuple[int, dict[str, str], bytes]:
-    """`GET /calendar.ics?token=...` as (status, headers, body), for any HTTP server.
+                      state: CalendarState | None = None,
+                      force: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """`GET /calendar.ics?token=...[&force=ID]` as (status, headers, body), for any HTTP server.
 
-    404 when no CALENDAR_TOKEN is configured (the feed is off), 403 for a missing or wrong token.
+    404 when no CALENDAR_TOKEN is configured (the feed is off) or no force has the id asked
+    for, 403 for a missing or wrong token.
     """
     text = {"Content-Type": "text/plain; charset=utf-8"}
     if not expected_token:
         return 404, text, b"The calendar feed is not enabled (CALENDAR_TOKEN is not set).\n"
     if not token or not hmac.compare_digest(token.encode(), expected_token.encode()):
         return 403, text, b"Wrong or missing calendar token.\n"
+    if force:  # one force's deadlines (a base of several forces)
+        if force not in kb.index["force"]:
+            return 404, text, f"No force has the id '{force}'.\n".encode()
+        kb = kb.scoped(force)
     body = to_calendar(kb, as_of, now=now, state=state).to_ical()
     return 200, {"Content-Type": "text/calendar; charset=utf-8",
                  "Content-Disposition": 'inline; filename="inspection-deadlines.ics"',

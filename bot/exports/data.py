@@ -52,6 +52,15 @@ def _facts(i: Inspection) -> dict[str, Any]:
 
 
 def to_json(kb: KnowledgeBase, as_of: dt.date) -> dict[str, Any]:
+    data = _to_json(kb, as_of)
+    if len(kb.forces) > 1:  # several forces: every item says whose it is, not only inspections
+        force_of = {i.id: i.force for i in kb.inspections}
+        for kind in ("judgments", "findings", "figures", "responses"):
+            data[kind] = [{"force": force_of.get(x["inspection"]), **x} for x in data[kind]]
+    return data
+
+
+def _to_json(kb: KnowledgeBase, as_of: dt.date) -> dict[str, Any]:
     def overdue(f) -> bool:
         return f.is_live and any(d.date and d.date < as_of for _, d in f.deadlines)
 

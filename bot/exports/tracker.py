@@ -188,12 +188,29 @@ def to_csv(tracker: Tracker) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([HEADERS[c] for c in COLUMNS])
+    writer.writerows(_csv_rows(tracker))
+    return out.getvalue()
+
+
+def _csv_rows(tracker: Tracker) -> list[list[str]]:
+    rows = []
     for row in tracker.live() + tracker.done():
         cells = row.cells()
-        writer.writerow([cells[c] for c in COLUMNS])
+        rows.append([cells[c] for c in COLUMNS])
         for p in row.parts:
             part = row.part_cells(p)
-            writer.writerow([part[c] for c in COLUMNS])
+            rows.append([part[c] for c in COLUMNS])
+    return rows
+
+
+def to_csv_by_force(trackers: list[tuple[str, Tracker]]) -> str:
+    """Several forces' trackers in one file: a Force column first, grouped by force."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["Force", *(HEADERS[c] for c in COLUMNS)])
+    for name, tracker in trackers:
+        writer.writerows([name, *cells] for cells in _csv_rows(tracker))
     return out.getvalue()
 
 
@@ -243,8 +260,11 @@ def _done_table(rows: list[TrackerRow]) -> list[str]:
     return lines
 
 
-def to_markdown(tracker: Tracker) -> str:
-    lines = [f"# Findings tracker as of {tracker.as_of.isoformat()}", "",
+def to_markdown(tracker: Tracker, force: str = "") -> str:
+    """The tracker for committee papers; `force` names the force in the title when one file
+    holds several forces' trackers."""
+    title = f"# Findings tracker as of {tracker.as_of.isoformat()}"
+    lines = [f"{title}: {force}" if force else title, "",
              totals_line(tracker.totals()), "", "**RAG status, decided from the record:**", ""]
     lines += [f"- **{colour.capitalize()}**: {meaning}." for colour, meaning in
               legend(tracker.policy)]

@@ -31,7 +31,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.handler import RetryHandler
 
-from bot.ask import rag
+from bot.ask import forces, rag
 from bot.ask.milestones import Key, Post, is_user
 from bot.content.kb import KnowledgeBase
 from bot.content.policy import policy_of
@@ -82,7 +82,8 @@ def render_post(kb: KnowledgeBase, post: Post, env=None) -> tuple[Rendered, int]
         text = template.render(post=post, shown=shown, area_name=kb.area_name,
                                rag_of=partial(rag.of_finding, kb),
                                rag_legend=rag.legend_short(policy_of(kb)),
-                               catch_up_days=policy_of(kb).catch_up_days)
+                               catch_up_days=policy_of(kb).catch_up_days,
+                               force_tag=partial(forces.force_tag, kb))
         summary = [f"{len(post.items)} deadline reminder(s) for {post.day.isoformat()}"]
         if post.stale:
             summary.append(f"{len(post.stale)} older not sent")

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from bot.ask import cues, reader
+from bot.ask import cues, forces, reader
 from bot.ask.command import COMMANDS, ID_RE, CommandError, normalise_year, parse
 from bot.ask.dispatch import Context, run_query
 from bot.ask.queries import inspections_for_year
@@ -25,6 +25,7 @@ from bot.render.text import Chunk, Rendered, Renderer
 
 __all__ = ["Context", "answer", "is_question"]
 NOTE_TEMPLATE = "question.md.j2"
+FORCE_TEMPLATE = "force.md.j2"  # the line naming the force(s) an answer covers
 # NotFound messages that mean "these words matched nothing" (try another reading), as opposed
 # to a true answer such as "No inspection in 2019".
 _MISSES = ("No area", "Nothing has the id", "No response is recorded")
@@ -41,7 +42,59 @@ def is_question(text: str) -> bool:
 def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
            context: Context | None = None, *, asker: str | None = None) -> Rendered:
     """Answer slash-command text or a question. Never raises for bad input: errors come back as
-    answers. `asker` (a Slack user id) answers "what do I own"."""
+    answers. `asker` (a Slack user id) answers "what do I own".
+
+    With several forces recorded, the force words are taken out of the text first and the
+    answer comes from that force's view of the base (bot.ask.forces), under a line naming it."""
+    if len(kb.forces) < 2:
+        return _answer(kb, renderer, text, as_of, context, asker)
+    taken = forces.take(kb, text, keep_first=not is_question(text))
+    if taken.text != text and _refused(taken.text) and not _refused(text):
+        taken = forces.Taken(text, None)  # `search durham`: the word is what is searched for
+    ctx = context or Context()
+    force = forces.pick(kb, taken.force, ctx.destination, ctx.default_force)
+    shown = _shown_id(taken.text)
+    if shown is not None:  # `show ID`: an id is one force's already, whichever is the default
+        owner = forces.force_of(kb, shown)
+        force = owner.id if owner else force
+    view = kb.scoped(force) if force and shown is None else kb
+    rendered = _answer(view, renderer, taken.text, as_of, context, asker)
+    line = renderer.note(FORCE_TEMPLATE, scope=forces.scope_line(kb, force))
+    rendered = replace(rendered, chunks=_prefix(rendered.chunks, line))
+    if rendered.question:
+        rendered = replace(rendered, question=text)  # recorded as asked, force words and all
+    if taken.force and rendered.reading:
+        # the buttons re-ask a reading as typed: keep the force the question named
+        words = "all forces" if taken.force == forces.ALL else taken.force
+        rendered = replace(rendered, reading=f"{rendered.reading} {words}",
+                           alternatives=tuple(f"{a} {words}" for a in rendered.alternatives))
+    return rendered
+
+
+def _refused(text: str) -> bool:
+    """A command the parser refuses (`search` with no words)."""
+    if is_question(text):
+        return False
+    try:
+        parse(text)
+    except CommandError:
+        return True
+    return False
+
+
+def _shown_id(text: str) -> str | None:
+    """The id of a `show ID` command (or a bare id), else None."""
+    if is_question(text):
+        return None
+    try:
+        q = parse(text)
+    except CommandError:
+        return None
+    return q.words if q.command == "show" else None
+
+
+def _answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
+            context: Context | None, asker: str | None) -> Rendered:
     if is_question(text):
         return answer_question(kb, renderer, text, as_of, context, asker=asker)
     try:

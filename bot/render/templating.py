@@ -30,7 +30,7 @@ PROBE_TEMPLATE = "help.md.j2"  # every install has it; its absence means a broke
 REQUIRED_TEMPLATES = (
     "_macros.md.j2", "area.md.j2", "briefing.html.j2", "calendar.md.j2", "digest.md.j2",
     "error.md.j2", "figure.md.j2", "figures.md.j2", "finding.md.j2", "findings.md.j2",
-    "findings_list.md.j2", "question.md.j2",
+    "findings_list.md.j2", "force.md.j2", "question.md.j2",
     "help.md.j2", "home.md.j2", "inspection.md.j2", "judgment.md.j2", "judgments.md.j2",
     "notfound.md.j2", "reminder.md.j2", "responses.md.j2", "search.md.j2",
 )

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from bot.ask import rag
+from bot.ask import forces, rag
 from bot.ask.digest import DigestPreview
 from bot.ask.results import (
     AreaResult,
@@ -129,7 +129,9 @@ class Renderer:
                 "rag_of": partial(rag.of_finding, self.kb),
                 "rag_legend": rag.legend_short(policy_of(self.kb)),
                 "cite_full": self._cite_full, "cite_at": self._cite_at,
-                "overall_words": self._overall}
+                "overall_words": self._overall,
+                # "Durham Constabulary · " on a line about an item when several forces are recorded
+                "force_tag": partial(forces.force_tag, self.kb)}
 
     def render(self, result: Any) -> Rendered:
         if isinstance(result, ItemResult):

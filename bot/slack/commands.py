@@ -25,7 +25,7 @@ def register(app: App, services: Services) -> None:
     def inspection(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = body.get("text") or ""
         words = text.split()
-        cached = services.cached_message(text)
+        cached = services.cached_message(text, asked_in(body))
         if cached is not None:
             ack(**cached)
             return

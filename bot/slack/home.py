@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.ask import dashboard
 from bot.render.blocks import split_text
-from bot.render.templating import long_date
+from bot.render.templating import CHUNK, long_date, slack_escape
 from bot.render.text import split_chunks
 from bot.slack.failures import guarded
 from bot.slack.services import Services
@@ -22,9 +22,20 @@ def home_view(services: Services) -> dict[str, Any]:
     """The home tab view for today, within App Home's limits."""
     snap = services.kb.current
     as_of = services.today()
-    data = dashboard.build(snap.kb, as_of)
-    text = snap.renderer.env.get_template("home.md.j2").render(d=data,
-                                                             area_name=snap.kb.area_name)
+    template = snap.renderer.env.get_template("home.md.j2")
+    kb = snap.kb
+    if len(kb.forces) < 2:
+        text = template.render(d=dashboard.build(kb, as_of), area_name=kb.area_name)
+    else:  # several forces: the deployment's force, else each force's dashboard in turn
+        default = services.settings.default_force
+        shown = [f for f in kb.forces if f.id == default] or kb.forces
+        parts = []
+        for f in shown:
+            parts.append(CHUNK + f"*{slack_escape(f.name)}*\n" + template.render(
+                d=dashboard.build(kb.scoped(f.id), as_of), area_name=kb.area_name))
+            if sum(p.count(CHUNK) for p in parts) > MAX_HOME_BLOCKS:
+                break  # the tab is full: the rest would be cut anyway (build no more views)
+        text = "".join(parts)
     footer = {"type": "context", "elements": [{"type": "mrkdwn", "text": (
         f"As of {long_date(as_of)} · content version `{snap.version[:12]}` · "
         "type `/inspection help` in any channel for more")}]}

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.ask import forces
 from bot.ask.digest import StateOf
 from bot.live import ReloadResult, Snapshot
 from bot.render.answer import Context, answer, is_question
@@ -104,7 +105,8 @@ class Services:
     def context(self, destination: str | None, as_of: dt.date | None) -> Context:
         today = as_of is None or as_of == self.today()  # a button carries the date it was asked
         now = self.now() if self.now is not None and today else None
-        return Context(destination=destination, now=now, ledger=self.ledger)
+        return Context(destination=destination, now=now, ledger=self.ledger,
+                       default_force=self.settings.default_force)
 
     def render(self, text: str, as_of: dt.date | None = None,
                destination: str | None = None) -> tuple[Rendered, dt.date]:
@@ -113,13 +115,16 @@ class Services:
         return answer(snap.kb, snap.renderer, text, date, self.context(destination, as_of)), date
 
     def _key(self, snap: Snapshot, text: str, page: int, as_of: dt.date | None,
-             response_type: str, share_button: bool) -> tuple[Hashable, dt.date]:
+             response_type: str, share_button: bool,
+             destination: str | None = None) -> tuple[Hashable, dt.date]:
         date = as_of or self.today()
-        return (snap.version, text, date, page, response_type, share_button), date
+        # a channel with its own force answers the same text for that force
+        force = forces.channel_force(snap.kb, destination)
+        return (snap.version, text, date, page, response_type, share_button, force), date
 
-    def cached_message(self, text: str) -> dict[str, Any] | None:
+    def cached_message(self, text: str, destination: str | None = None) -> dict[str, Any] | None:
         """The answer to `text` (page 1, as today) if it is in the cache; else None."""
-        key, _ = self._key(self.kb.current, text, 1, None, "ephemeral", True)
+        key, _ = self._key(self.kb.current, text, 1, None, "ephemeral", True, destination)
         return self.cache.get(key)
 
     def message(self, text: str, *, page: int = 1, as_of: dt.date | None = None,
@@ -129,7 +134,8 @@ class Services:
         channel id, or the user id in a DM). Do not change it: it may be shared through the
         cache."""
         snap = self.kb.current  # one read: kb and renderer always belong together
-        key, date = self._key(snap, text, page, as_of, response_type, share_button)
+        key, date = self._key(snap, text, page, as_of, response_type, share_button,
+                              destination)
         cacheable = not is_digest(text)  # a preview changes with the hour and the ledger
         found = self.cache.get(key) if cacheable else None
         if found is not None:
