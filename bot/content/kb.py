@@ -6,7 +6,7 @@ import datetime as dt
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from bot.content.model import (
     Part,
     Response,
 )
+from bot.content.pickling import fast_pickling
 from bot.content.policy import Policy
 from bot.content.words import tokens
 
@@ -34,7 +35,7 @@ def _by_id(items: Iterable[Any]) -> dict[str, Any]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeadlineItem:
     """One deadline of a live finding: the finding's own (item_id is its id) or a part's."""
 
@@ -42,6 +43,9 @@ class DeadlineItem:
     item_id: str
     text: str
     deadline: Deadline
+
+
+fast_pickling(DeadlineItem)
 
 
 class Deadlines:
@@ -128,7 +132,7 @@ class KnowledgeBase:
     policy: Policy | None = field(default=None, repr=False, compare=False)
     # The reports' own text (content/sources/*.txt) by document id, one string a document
     # (`lines(doc)` numbers it as citations do); empty when the folder ships no sources.
-    texts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    texts: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     index: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
