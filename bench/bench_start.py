@@ -113,24 +113,24 @@ def _one_edit(content: Path) -> tuple[Path, str, str]:
 def _child(mode: str, content: Path, cache: Path) -> dict[str, Any]:
     out = subprocess.run([sys.executable, __file__, "--child", mode, str(content), str(cache)],
                          check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"  {content.name} {mode}: {result}", file=sys.stderr, flush=True)
+    return result
 
 
 def measure(name: str, content: Path, work: Path, today: bool) -> dict[str, Any]:
-    cache = work / f"cache-{name}"
-    shutil.rmtree(cache, ignore_errors=True)
-    row: dict[str, Any] = {"bare": _child("bare", content, cache)["seconds"]}
-    if today:
-        row["today"] = _child("today", content, cache)
-    row["cold"] = _child("cold", content, cache)
-    row["warm"] = _child("warm", content, cache)
-    copy = work / f"edit-{name}"
+    # A copy, so that the reload can edit it (and every figure is of the same folder).
+    copy = work / f"content-{name}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(content, copy)
-    edit_cache = work / f"cache-edit-{name}"
-    shutil.rmtree(edit_cache, ignore_errors=True)
-    _child("warm", copy, edit_cache)  # the copy's own cache, as a running bot would have
-    row["reload"] = _child("reload", copy, edit_cache)["seconds"]
+    cache = work / f"cache-{name}"
+    shutil.rmtree(cache, ignore_errors=True)
+    row: dict[str, Any] = {"bare": _child("bare", copy, cache)["seconds"]}
+    if today:
+        row["today"] = _child("today", copy, cache)
+    row["cold"] = _child("cold", copy, cache)
+    row["warm"] = _child("warm", copy, cache)
+    row["reload"] = _child("reload", copy, cache)["seconds"]
     shutil.rmtree(copy, ignore_errors=True)
     return row
 

@@ -207,3 +207,36 @@ def test_live_content_with_a_cache_keeps_its_contract(tmp_path):
     path.write_text(good.replace("value: 76.5", "value: [76.5", 1), encoding="utf-8")
     with pytest.raises(ContentInvalid):
         LiveKnowledgeBase(content, cache_dir=cache)
+
+
+def test_a_one_file_edit_parses_only_that_file(tmp_path):
+    """Each file's checked result is cached by its bytes: after one edit, a validation reads
+    every other file from the cache and reports exactly what a fresh validation reports,
+    errors and warnings included."""
+    from bot.content.filecache import FileCache
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    path = content / "cleveland" / "2014-crime.yaml"
+    text = path.read_text(encoding="utf-8")
+    # An unknown key (a warning) and a bad value (an error) in one file.
+    path.write_text(text.replace("value: 76.5", "value: lots", 1)
+                    .replace("inspection:\n", "inspection:\n  colour: red\n", 1), encoding="utf-8")
+    files = len(loader.content_files(content))
+    first = FileCache(tmp_path / "files", "salt")
+    assert loader.check(content, first) == loader.check(content)
+    assert first.hits == 0
+    again = FileCache(tmp_path / "files", "salt")
+    broken, problems = loader.check(content, again)
+    assert again.hits == files and broken is None
+    assert (broken, problems) == loader.check(content)
+    assert any(p.warning for p in problems) and any(not p.warning for p in problems)
+    path.write_text(text.replace("value: 76.5", "value: 77.7", 1), encoding="utf-8")
+    after = FileCache(tmp_path / "files", "salt")
+    kb, problems = loader.check(content, after)
+    assert after.hits == files - 1
+    assert kb is not None and _figure_value(kb) == 77.7
+    assert problems == loader.check(content)[1]
+    other_code = FileCache(tmp_path / "files", "another version of the code")
+    loader.check(content, other_code)
+    assert other_code.hits == 0
