@@ -3,7 +3,7 @@
 Parsing and checking every YAML file is what makes a start slow (28 s at 43 forces) and heavy
 (over 1 GiB while the YAML nodes are alive). So the serving process does neither: a child
 process (a new interpreter, so it shares nothing with the server's threads) loads and validates the
-folder (`python -m bot.kbcache`, the same installed code), builds the search index and the
+folder (a new `python` running this same `bot` package), builds the search index and the
 passage database, and writes one cache file; the
 server then reads that file, which holds only the compact result. When the child exits, the
 memory validation needed goes back to the system.
@@ -14,7 +14,7 @@ version, so it is never used for anything else. Its payload is checked against a
 is unpickled: a truncated or damaged file is ignored, rebuilt and replaced.
 
 Where it lives: `cache/` in the data directory (DATA_DIR), or, where that cannot be written (a
-read-only install), `inspection-bot/` in the user's cache folder or the temporary folder.
+read-only install), `~/.cache/inspection-bot/` or the temporary folder.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import hashlib
 import logging
 import os
 import pickle
+import stat
 import subprocess
 import sys
 import tempfile
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 
 FORMAT = b"inspection-bot knowledge base cache 1\n"
 KEEP = 3  # cache files kept in the folder: the one serving and the versions just before it
-_code_version: str | None = None
 
 
 def watched_files(content_dir: Path) -> list[Path]:
@@ -69,18 +69,24 @@ def content_version(content_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def _source_hash() -> str:
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256(FORMAT + sys.version.encode() + b"\0")
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def code_version() -> str:
-    """Hash of the installed `bot` package's Python source and of the Python version: any code
-    change (the schema, a check, the model, the search index) makes every cache stale."""
-    global _code_version
-    if _code_version is None:
-        root = Path(__file__).resolve().parent
-        digest = hashlib.sha256(FORMAT + sys.version.encode() + b"\0")
-        for path in sorted(root.rglob("*.py")):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-        _code_version = digest.hexdigest()
+    """Hash of the `bot` package's Python source and of the Python version: any code change
+    (the schema, a check, the model, the search index) makes every cache stale. Taken when
+    this module is imported, so it names the code running (a package upgraded under a running
+    bot makes its child's cache files another key, which it then does not trust)."""
     return _code_version
+
+
+_code_version = _source_hash()
 
 
 def cache_key(version: str, content_dir: Path) -> str:
@@ -91,13 +97,18 @@ def cache_key(version: str, content_dir: Path) -> str:
 
 
 def usable_dir(preferred: Path) -> Path | None:
-    """The first cache folder that can be created and written: the preferred one, the user's
-    cache folder, the temporary folder; None when none can."""
-    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    for folder in (preferred, user / "inspection-bot",
+    """The first cache folder that can be created and written and that only this user can
+    write (a cache file is unpickled: a folder another user can write to, such as one planted
+    in a shared temporary folder, is never used): the preferred one, the user's cache folder,
+    the temporary folder; None when none will do."""
+    for folder in (preferred, Path.home() / ".cache" / "inspection-bot",
                    Path(tempfile.gettempdir()) / f"inspection-bot-{os.getuid()}"):
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            st = folder.stat()
+            if st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                log.warning("not caching in %s: another user can write to it", folder)
+                continue
             probe = folder / f".probe-{os.getpid()}"
             probe.write_bytes(b"")
             probe.unlink()
@@ -226,12 +237,11 @@ def _in_child(content_dir: Path, folder: Path, version: str) -> list[Problem] | 
     """`build` in a new interpreter running this package; its problems, or None when it could
     not run (then the caller validates in this process)."""
     package_root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)}
+    run = "import sys; sys.path.insert(0, sys.argv[1]); from bot.kbcache import main; " \
+          "sys.exit(main(sys.argv[2:]))"
     try:
-        done = subprocess.run([sys.executable, "-m", "bot.kbcache", str(content_dir),
-                               str(folder), version], stdout=subprocess.PIPE, env=env,
-                              check=False)
+        done = subprocess.run([sys.executable, "-c", run, package_root, str(content_dir),
+                               str(folder), version], stdout=subprocess.PIPE, check=False)
     except OSError:
         log.warning("could not start a process to validate the content", exc_info=True)
         return None
@@ -246,8 +256,8 @@ def _in_child(content_dir: Path, folder: Path, version: str) -> list[Problem] | 
 
 
 def main(argv: list[str]) -> int:
-    """`python -m bot.kbcache CONTENT_DIR CACHE_DIR VERSION`: build, and print the problems
-    (pickled) on standard output for the parent."""
+    """The child's side (`main([CONTENT_DIR, CACHE_DIR, VERSION])`): build, and print the
+    problems (pickled) on standard output for the parent."""
     logging.basicConfig(level=logging.WARNING)
     problems = build(*argv[:3])
     sys.stdout.buffer.write(pickle.dumps(problems, protocol=pickle.HIGHEST_PROTOCOL))

@@ -179,10 +179,10 @@ def test_an_unwritable_cache_folder_falls_back(tmp_path, monkeypatch):
     user's cache folder is used; the bot still starts."""
     blocker = tmp_path / "data"
     blocker.write_text("not a folder", encoding="utf-8")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     kb, _ = kbcache.load(CONTENT, blocker / "cache")
     assert kb is not None
-    assert list((tmp_path / "user-cache" / "inspection-bot").glob("kb-*.pickle"))
+    assert list((tmp_path / "home" / ".cache" / "inspection-bot").glob("kb-*.pickle"))
 
 
 def test_live_content_with_a_cache_keeps_its_contract(tmp_path):
@@ -240,3 +240,15 @@ def test_a_one_file_edit_parses_only_that_file(tmp_path):
     other_code = FileCache(tmp_path / "files", "another version of the code")
     loader.check(content, other_code)
     assert other_code.hits == 0
+
+
+def test_a_folder_others_can_write_is_not_used(tmp_path, monkeypatch):
+    """A cache file is code to Python: a cache folder that other users can write to (one
+    planted in a shared temporary folder) is passed over for the next one."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert kbcache.usable_dir(shared) == tmp_path / "home" / ".cache" / "inspection-bot"
+    kb, _ = kbcache.load(CONTENT, shared)
+    assert kb is not None and not list(shared.iterdir())
