@@ -8,7 +8,6 @@ the YAML files' names and contents, so re-saving the same broken file does not r
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -18,10 +17,10 @@ from pathlib import Path
 
 import jinja2
 
-from bot.ask.search import index_of
-from bot.content import loader
+from bot import kbcache
 from bot.content.kb import KnowledgeBase
 from bot.errors import ContentInvalid, Problem
+from bot.kbcache import content_version, watched_files
 from bot.render.templating import build_env
 from bot.render.text import Renderer
 
@@ -30,14 +29,6 @@ log = logging.getLogger(__name__)
 OnErrors = Callable[[list[Problem], str], None]
 OnChange = Callable[[KnowledgeBase, KnowledgeBase, str], None]  # (old, new, new version)
 CONTENT_SUFFIXES = (".yaml", ".yml", ".txt")  # YAML, and the reports' text in sources/
-
-
-def watched_files(content_dir: Path) -> list[Path]:
-    """What a version is made of: every YAML file and the reports' own text (sources/*.txt,
-    which passages quote and citations are checked against)."""
-    sources = content_dir / "sources"
-    texts = sorted(p for p in sources.glob("*.txt") if p.is_file()) if sources.is_dir() else []
-    return loader.content_files(content_dir) + texts
 
 
 @dataclass(frozen=True)
@@ -61,29 +52,17 @@ class ReloadResult:
         return not self.problems
 
 
-def content_version(content_dir: Path) -> str:
-    """Hash of every YAML and source text file's path and bytes: equal folders have equal
-    versions."""
-    digest = hashlib.sha256()
-    for path in watched_files(content_dir):
-        digest.update(path.relative_to(content_dir).as_posix().encode() + b"\0")
-        try:
-            with path.open("rb") as handle:  # in pieces: a huge file must not fill memory
-                for piece in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(piece)
-        except OSError:  # deleted between listing and reading; the next change reloads again
-            digest.update(b"\0missing")
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 class LiveKnowledgeBase:
     """Holds the last good knowledge base and renderer; `reload()` and the watcher swap in new
     valid versions atomically (one attribute assignment)."""
 
     def __init__(self, content_dir: Path | str, *, on_errors: OnErrors | None = None,
-                 env: jinja2.Environment | None = None, poll_interval: float = 1.0) -> None:
+                 env: jinja2.Environment | None = None, poll_interval: float = 1.0,
+                 cache_dir: Path | None = None) -> None:
         self.content_dir = Path(content_dir)
+        # With a cache folder, each version is validated in a child process and served from
+        # its cache file (bot/kbcache.py); without one (tests, one-off commands), here.
+        self.cache_dir = cache_dir
         self.on_errors = on_errors  # settable later: `serve` wires it once the client exists
         self.on_change: list[OnChange] = []  # each called once per newly served version
         self.env = env or build_env()
@@ -94,8 +73,10 @@ class LiveKnowledgeBase:
         self._thread: threading.Thread | None = None
         self._seen = _stamps(self.content_dir)  # before loading: a later edit is noticed
         version = content_version(self.content_dir)
-        kb = loader.load(self.content_dir)  # raises ContentInvalid: never start on bad content
-        index_of(kb)  # built before serving, so the first search is as fast as the rest
+        # The search index is built with it, so the first search is as fast as the rest.
+        kb, problems = kbcache.load(self.content_dir, cache_dir, version)
+        if kb is None:  # never start on bad content
+            raise ContentInvalid(sorted(p for p in problems if not p.warning))
         self._current = Snapshot(kb, Renderer(self.env, kb), version)
 
     @property
@@ -110,12 +91,11 @@ class LiveKnowledgeBase:
                 return ReloadResult(False, version)
             if self.refused is not None and self.refused.version == version:
                 return self.refused  # already logged and reported
-            kb, problems = loader.check(self.content_dir)
+            kb, problems = kbcache.load(self.content_dir, self.cache_dir, version)
             errors = [p for p in problems if not p.warning]
             if kb is None or errors:
                 return self._refuse(version, errors or problems)
             old = self._current.kb
-            index_of(kb)
             self._current = Snapshot(kb, Renderer(self.env, kb), version)
             self.refused = None
             for listener in self.on_change:

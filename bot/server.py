@@ -239,7 +239,8 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
                        "Slack app's settings (see deploy/.env.example and the README's "
                        "installation steps).")
     try:
-        live = LiveKnowledgeBase(settings.content_dir, env=build_env(settings.templates_dir))
+        live = LiveKnowledgeBase(settings.content_dir, env=build_env(settings.templates_dir),
+                                 cache_dir=settings.cache_dir)
     except ContentInvalid as exc:
         raise BotError(f"the content in {settings.content_dir} has errors; the bot will not "
                        f"start on it.\n{exc.message}\nRun `inspection-bot validate "

@@ -99,6 +99,12 @@ class Settings:
         """The default ledger database, when DATABASE_URL is not set."""
         return self.data_dir / "inspection-bot.sqlite3"
 
+    @property
+    def cache_dir(self) -> Path:
+        """Where the validated knowledge base is cached (bot/kbcache.py; the user's cache or
+        the temporary folder when this cannot be written)."""
+        return self.data_dir / "cache"
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)

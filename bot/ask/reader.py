@@ -258,7 +258,7 @@ def _best_keys(kb: KnowledgeBase, words: str, limit: int = 10) -> list[tuple[str
     postings.sort(key=len)
     # The rarest word's items, in content order, at most MAX_CANDIDATES of them.
     candidates = list(itertools.islice(postings[0], MAX_CANDIDATES))
-    n = len(index.lengths) or 1
+    n = index.n_docs or 1
     weights = [math.log(1 + n / len(p)) for p in postings]
 
     def score(key: tuple[str, str]) -> tuple[float, tuple[str, str]]:

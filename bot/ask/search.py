@@ -15,6 +15,8 @@ import difflib
 import heapq
 import math
 import threading
+from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -67,16 +69,21 @@ def _area_words(kb: KnowledgeBase, area_id: str) -> str:
 
 class SearchIndex:
     def __init__(self) -> None:
-        # word -> item -> field -> term frequency while building; then word -> item -> the
-        # saturated, weighted term frequency BM25F needs (computed once, not per query)
+        # While building: word -> item -> field -> term frequency, and each item's field
+        # lengths. `_compact` then keeps what a query needs, as arrays of numbers: items are
+        # numbered in (kind, id) order, so comparing numbers ranks ties as comparing keys did.
         self.postings: dict[str, dict[Key, dict[str, int]]] = defaultdict(dict)
-        self.weights: dict[str, dict[Key, float]] = {}
-        self.heaviest: dict[str, list[tuple[Key, float]]] = {}  # each word's items, heaviest first
-        self.items_of: dict[str, list[Key]] = {}  # inspection id -> its items
         self.lengths: dict[Key, dict[str, int]] = {}
+        self.inspection_of: dict[Key, str] = {}
         self.avg: dict[str, float] = {}
         self.by_initial: dict[str, list[str]] = defaultdict(list)
-        self.inspection_of: dict[Key, str] = {}
+        self.keys: list[Key] = []  # item number -> (kind, id)
+        self.n_docs = 0
+        # word -> (its items' numbers ascending, their weights: the saturated, weighted term
+        # frequency BM25F needs, computed once; positions of its MAX_POSTINGS heaviest items,
+        # heaviest first)
+        self.words: dict[str, tuple[array[int], array[float], array[int]]] = {}
+        self.items_of: dict[str, array[int]] = {}  # inspection id -> its items' numbers
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> SearchIndex:
@@ -120,18 +127,34 @@ class SearchIndex:
             totals.update(fields)
             having.update(fields.keys())
         index.avg = {name: max(total / having[name], 1.0) for name, total in totals.items()}
-        for word, posting in index.postings.items():
-            index.by_initial[word[0]].append(word)
+        index._compact()
+        return index
+
+    def _compact(self) -> None:
+        self.keys = sorted(self.lengths)
+        number = {key: n for n, key in enumerate(self.keys)}
+        self.n_docs = len(self.lengths)
+        for word, posting in self.postings.items():
+            self.by_initial[word[0]].append(word)
             weights = {}
             for key, fields in posting.items():
-                tf = index._weighted_tf(key, fields)
+                tf = self._weighted_tf(key, fields)
                 weights[key] = tf * (K1 + 1) / (tf + K1) * PRIOR.get(key[0], 1.0)
-            index.weights[word] = weights
-            index.heaviest[word] = sorted(weights.items(), key=lambda kw: -kw[1])
-        index.postings.clear()  # the weights hold all a query needs
-        for key, inspection in index.inspection_of.items():
-            index.items_of.setdefault(inspection, []).append(key)
-        return index
+            # Heaviest first, ties in the order the items were added (a stable sort).
+            heaviest = sorted(weights, key=lambda k: -weights[k])[:MAX_POSTINGS]
+            ordered = sorted(number[k] for k in weights)
+            at = {n: i for i, n in enumerate(ordered)}
+            self.words[word] = (array("I", ordered),
+                                array("d", (weights[self.keys[n]] for n in ordered)),
+                                array("I", (at[number[k]] for k in heaviest)))
+        for key, inspection in self.inspection_of.items():
+            self.items_of.setdefault(inspection, array("I")).append(number[key])
+        self.by_initial = dict(self.by_initial)
+        # What only building needed. (`postings` stays, empty, as before: bot/ask/reader.py
+        # reads it.)
+        self.postings.clear()
+        self.lengths.clear()
+        self.inspection_of.clear()
 
     def _add(self, key: Key, inspection: str, fields: dict[str, str]) -> None:
         self.inspection_of[key] = inspection
@@ -147,7 +170,7 @@ class SearchIndex:
 
     def expand_word(self, word: str) -> list[tuple[str, float]]:
         """The word itself if indexed, else close words with a weight below 1."""
-        if word in self.weights:
+        if word in self.words:
             return [(word, 1.0)]
         prefixed = [w for w in self.by_initial.get(word[0], ()) if w.startswith(word)]
         if len(word) >= 4 and prefixed:
@@ -168,30 +191,32 @@ class SearchIndex:
                inspections: set[str] | None = None) -> list[Hit]:
         """Items for the query words, best first; only of `kinds` ('finding', 'figure', ...)
         and `inspections` when given."""
-        n_docs = len(self.lengths) or 1
-        scores: dict[Key, float] = defaultdict(float)
-        matched: dict[Key, int] = defaultdict(int)
+        n_docs = self.n_docs or 1
+        scores: dict[int, float] = defaultdict(float)
+        matched: dict[int, int] = defaultdict(int)
         # With an inspection filter, score that inspection's items (a few hundred) whatever the
         # size of the base; without, each word's best-weighted items only (its postings are
         # kept heaviest first), so a common word costs the same at 43 forces as at one.
         scope = ([k for i in inspections for k in self.items_of.get(i, ())]
                  if inspections is not None else None)
         for word in dict.fromkeys(tokens(query)):
-            hit_by_word: set[Key] = set()
+            hit_by_word: set[int] = set()
             for term, weight in self.expand_word(word):
-                posting = self.weights[term]
-                idf = weight * math.log(1 + (n_docs - len(posting) + 0.5) / (len(posting) + 0.5))
+                items, weights, heaviest = self.words[term]
+                idf = weight * math.log(1 + (n_docs - len(items) + 0.5) / (len(items) + 0.5))
                 if scope is not None:
-                    pairs = [(k, posting[k]) for k in scope if k in posting]
+                    pairs = [(k, weights[i]) for k in scope
+                             if (i := bisect_left(items, k)) < len(items) and items[i] == k]
                 else:
-                    pairs = self.heaviest[term][:MAX_POSTINGS]
+                    pairs = [(items[i], weights[i]) for i in heaviest]
                 for key, w in pairs:
-                    if kinds and key[0] not in kinds:
+                    if kinds and self.keys[key][0] not in kinds:
                         continue
                     scores[key] += idf * w
                     hit_by_word.add(key)
             for key in hit_by_word:
                 matched[key] += 1
-        # Items matching more of the query's words come first, then by score.
+        # Items matching more of the query's words come first, then by score (then by key:
+        # item numbers are in key order).
         ranked = heapq.nsmallest(limit, scores, key=lambda k: (-matched[k], -scores[k], k))
-        return [Hit(k[0], k[1], round(scores[k], 4)) for k in ranked]
+        return [Hit(*self.keys[k], round(scores[k], 4)) for k in ranked]

@@ -7,7 +7,7 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from bot.content.model import (
     Part,
     Response,
 )
+from bot.content.pickling import fast_pickling
 from bot.content.policy import Policy
 from bot.content.words import tokens
 
@@ -39,7 +40,7 @@ def _by_id(items: Iterable[Any]) -> dict[str, Any]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeadlineItem:
     """One deadline of a live finding: the finding's own (item_id is its id) or a part's."""
 
@@ -47,6 +48,9 @@ class DeadlineItem:
     item_id: str
     text: str
     deadline: Deadline
+
+
+fast_pickling(DeadlineItem)
 
 
 class Deadlines:
@@ -133,7 +137,7 @@ class KnowledgeBase:
     policy: Policy | None = field(default=None, repr=False, compare=False)
     # The reports' own text (content/sources/*.txt) by document id, one string a document
     # (`lines(doc)` numbers it as citations do); empty when the folder ships no sources.
-    texts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    texts: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     index: dict[str, Any] = field(init=False, repr=False, compare=False)
     # One force's view of this base (`scoped`), built on first use and kept
     _views: dict[str, KnowledgeBase] = field(default_factory=dict, init=False, repr=False,

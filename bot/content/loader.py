@@ -12,6 +12,7 @@ from typing import Any
 from bot.content import checks
 from bot.content.deadlines import add_period, parse_period
 from bot.content.fields import Checker, Invalid, LDict
+from bot.content.filecache import FileCache
 from bot.content.kb import KnowledgeBase
 from bot.content.model import (
     Area,
@@ -89,7 +90,41 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def read_all(content_dir: Path) -> tuple[Raw, list[Problem]]:
+def _read_one(path: Path, shown: str) -> tuple[LDict | None, list[Problem], bool]:
+    """One file parsed and checked against the schema: its checked mapping (None when empty
+    or invalid), its problems, and whether it could be read at all."""
+    try:
+        node = read_file(path, shown)
+    except YamlSyntaxError as exc:
+        return None, [Problem(exc.mark.file, exc.mark.line, exc.mark.column, "", exc.message,
+                              exc.hint)], False
+    if node is None:  # an empty file (or only comments) is allowed
+        return None, [], True
+    ck = Checker(shown)
+    try:
+        data = FILE.check(node, "", ck)
+    except Invalid:
+        return None, ck.problems, True
+    return data, ck.problems, True
+
+
+def _read_cached(path: Path, shown: str,
+                 cache: FileCache | None) -> tuple[LDict | None, list[Problem], bool]:
+    if cache is None:
+        return _read_one(path, shown)
+    try:
+        key = cache.key(shown, path.read_bytes())
+    except OSError:
+        return _read_one(path, shown)  # which says why it cannot be read
+    hit = cache.get(key)
+    if hit is None:
+        hit = _read_one(path, shown)
+        cache.put(key, hit)
+    return hit  # type: ignore[no-any-return]
+
+
+def read_all(content_dir: Path,
+             cache: FileCache | None = None) -> tuple[Raw, list[Problem]]:
     raw = Raw()
     files, problems = find(content_dir)
     if not files and not problems:
@@ -97,22 +132,12 @@ def read_all(content_dir: Path) -> tuple[Raw, list[Problem]]:
     raw.unread = bool(problems)
     for path in files:
         shown = display_path(path)
-        try:
-            node = read_file(path, shown)
-        except YamlSyntaxError as exc:
-            problems.append(Problem(exc.mark.file, exc.mark.line, exc.mark.column, "",
-                                    exc.message, exc.hint))
+        data, more, readable = _read_cached(path, shown, cache)
+        problems.extend(more)
+        if not readable:
             raw.unread = True
+        if data is None:
             continue
-        if node is None:  # an empty file (or only comments) is allowed
-            continue
-        ck = Checker(shown)
-        try:
-            data = FILE.check(node, "", ck)
-        except Invalid:
-            problems.extend(ck.problems)
-            continue
-        problems.extend(ck.problems)
         inspection = data.get("inspection")
         for key in ("forces", "documents", "areas", "owners", "judgments", "findings",
                     "figures", "responses"):
@@ -128,6 +153,8 @@ def read_all(content_dir: Path) -> tuple[Raw, list[Problem]]:
             raw.add("inspections", inspection, shown, None)
         if "policy" in data:
             raw.policy = data["policy"]
+    if cache is not None:
+        cache.prune()
     return raw, problems
 
 
@@ -140,24 +167,27 @@ def load(content_dir: Path | str, *, strict: bool = False) -> KnowledgeBase:
     return kb
 
 
-def check(content_dir: Path | str) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Load and validate; return the knowledge base (None when there are errors) and problems."""
+def check(content_dir: Path | str,
+          cache: FileCache | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load and validate; return the knowledge base (None when there are errors) and problems.
+    With a `cache`, files parsed and checked before (same bytes, same code) are not again."""
     content_dir = Path(content_dir)
     # The loader makes millions of small objects that live as long as the knowledge base:
     # the cyclic garbage collector would rescan them over and over (2.4x slower at 43 forces).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check(content_dir)
+        return _check(content_dir, cache)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _check(content_dir: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+def _check(content_dir: Path,
+           cache: FileCache | None) -> tuple[KnowledgeBase | None, list[Problem]]:
     if not content_dir.is_dir():
         return None, [Problem(str(content_dir), 1, 1, "", "content folder not found")]
-    raw, problems = read_all(content_dir)
+    raw, problems = read_all(content_dir, cache)
     policy = None
     if raw.policy is not None:  # the reminders policy: its time zone, routes, quiet periods
         ids = None if raw.unread else {kind: {str(d.get("id")) for d, _, _ in raw.of(f"{kind}s")}

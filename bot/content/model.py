@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.content.pickling import fast_pickling
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class SourceRef:
     document: str
     line: int
@@ -16,7 +18,7 @@ class SourceRef:
         return f"{self.document}:{self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Loc:
     """Where an item is defined in content/, for messages that point a maintainer at it."""
 
@@ -24,14 +26,14 @@ class Loc:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Force:
     id: str
     name: str
     prefix: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     id: str
     title: str
@@ -40,7 +42,7 @@ class Document:
     published_source: SourceRef | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Area:
     id: str
     name: str
@@ -49,7 +51,7 @@ class Area:
     see_also: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Owner:
     id: str
     role: str
@@ -58,7 +60,7 @@ class Owner:
     force: str | None = None  # the force whose role this is; None: every force's
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """Something a report states about itself (fieldwork dates, who signed it, a monitoring
     status, a piece of innovative practice), as data rather than a maintainer's note."""
@@ -68,7 +70,7 @@ class Statement:
     source: SourceRef
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NotRaised:
     """A kind of finding the report did not raise, and how we know: the source says so
     ('stated'), or the report's structure shows it ('structure': e.g. only one kind of box)."""
@@ -79,7 +81,7 @@ class NotRaised:
     source: SourceRef
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inspection:
     id: str
     force: str
@@ -120,7 +122,7 @@ class Inspection:
         return self.published or dt.date(self.end_year, 12, 31)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EarlierGrade:
     """A grade from an inspection the knowledge base does not record, as a later report states
     it ("when we judged the force to require improvement" in 2015)."""
@@ -131,7 +133,7 @@ class EarlierGrade:
     source: SourceRef
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Judgment:
     id: str
     inspection: str
@@ -146,7 +148,7 @@ class Judgment:
     earlier: EarlierGrade | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deadline:
     phrase: str
     date: dt.date | None  # resolved date (explicit, or publication + offset), None if unresolvable
@@ -159,7 +161,7 @@ class Deadline:
         return self.date is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     document: str | None = None
     line: int | None = None
@@ -177,7 +179,7 @@ def closure_evidenced(date: dt.date | None, evidence: Evidence | Any | None) -> 
     return bool(date or document)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     date: dt.date | None
     status: str
@@ -185,7 +187,7 @@ class HistoryEntry:
     evidence: Evidence | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Part:
     id: str
     text: str
@@ -193,7 +195,7 @@ class Part:
     source: SourceRef | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     id: str
     inspection: str
@@ -242,7 +244,7 @@ class Finding:
         return max(dates) if dates else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     id: str
     inspection: str
@@ -279,7 +281,7 @@ class Figure:
         return self.direction is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Response:
     id: str
     inspection: str
@@ -290,3 +292,9 @@ class Response:
     source: SourceRef
     governance_source: SourceRef | None
     loc: Loc | None = field(default=None, compare=False)
+
+
+for _cls in (SourceRef, Loc, Force, Document, Area, Owner, Statement, NotRaised, Inspection,
+             EarlierGrade, Judgment, Deadline, Evidence, HistoryEntry, Part, Finding, Figure,
+             Response):
+    fast_pickling(_cls)

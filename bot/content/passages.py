@@ -21,8 +21,9 @@ import re
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.content.words import STOPWORDS, expand, fold
@@ -112,36 +113,74 @@ LEAVE_ONE_OUT_TERMS = 8
 class PassageIndex:
     """FTS5 over every sentence; BM25 ranks (SQLite's bm25()), a hit is shown with the sentence
     after it, and close words stand in for typos. Read-only once built, so knowledge bases with
-    the same source text share one (see `passages_of`)."""
+    the same source text share one (see `passages_of`).
 
-    def __init__(self, sentences: list[Passage]):
-        self.sentences = sentences
+    The sentences, their words and the index live in SQLite only (not as Python objects): in
+    memory for a knowledge base loaded from the YAML, or in a file of the cache folder for one
+    served from the cache (bot/kbcache.py), so that the serving process holds none of the
+    reports' text and reads a sentence when it is shown."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
         self._lock = threading.Lock()
-        # One in-memory database, read from the bot's worker threads under the lock.
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute("CREATE VIRTUAL TABLE passage USING fts5("
-                        "body, document UNINDEXED, tokenize = 'porter unicode61')")
+
+    @classmethod
+    def build(cls, texts: Mapping[str, str], path: str = ":memory:",
+              keep_texts: bool = False) -> PassageIndex:
+        """Index the texts, in memory or into a new database file (with the texts themselves
+        when `keep_texts`, for `FileTexts`)."""
+        sentences: list[Passage] = []
+        for document in sorted(texts):
+            sentences.extend(split_passages(document, texts[document].split("\n")))
+        # One database, read from the bot's worker threads under the lock.
+        db = sqlite3.connect(path, check_same_thread=False)
+        db.execute("CREATE VIRTUAL TABLE passage USING fts5("
+                   "body, document UNINDEXED, tokenize = 'porter unicode61')")
+        db.execute("CREATE TABLE sentence(n INTEGER PRIMARY KEY, document TEXT, line INTEGER,"
+                   " end_line INTEGER, text TEXT)")
+        db.execute("CREATE TABLE word(w TEXT PRIMARY KEY) WITHOUT ROWID")
         bodies = [fold(p.text) for p in sentences]
-        self.db.executemany("INSERT INTO passage(rowid, body, document) VALUES (?, ?, ?)",
-                            [(n + 1, b, p.document) for n, (b, p) in
-                             enumerate(zip(bodies, sentences, strict=True))])
-        self.db.commit()
-        self.words = set(_WORD_RE.findall(" ".join(bodies)))
-        self.vocabulary: dict[str, list[str]] = defaultdict(list)
-        for word in self.words:
-            self.vocabulary[word[0]].append(word)
+        db.executemany("INSERT INTO passage(rowid, body, document) VALUES (?, ?, ?)",
+                       [(n + 1, b, p.document) for n, (b, p) in
+                        enumerate(zip(bodies, sentences, strict=True))])
+        db.executemany("INSERT INTO sentence VALUES (?, ?, ?, ?, ?)",
+                       [(n + 1, p.document, p.line, p.end_line, p.text)
+                        for n, p in enumerate(sentences)])
+        words = set(_WORD_RE.findall(" ".join(bodies)))
+        db.executemany("INSERT INTO word VALUES (?)", [(w,) for w in sorted(words)])
+        if keep_texts:
+            db.execute("CREATE TABLE source(name TEXT PRIMARY KEY, text TEXT)")
+            db.executemany("INSERT INTO source VALUES (?, ?)", sorted(texts.items()))
+        db.commit()
+        return cls(db)
+
+    @classmethod
+    def open(cls, path: str) -> PassageIndex:
+        """A database file written by `build`, read-only."""
+        return cls(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
+
+    @property
+    def sentences(self) -> list[Passage]:
+        with self._lock:
+            rows = self.db.execute("SELECT document, line, end_line, text FROM sentence"
+                                   " ORDER BY n").fetchall()
+        return [Passage(*row) for row in rows]
 
     @property
     def passages(self) -> list[Passage]:
         """Every passage: each sentence with the one after it."""
         return windows(self.sentences)
 
-    @classmethod
-    def build(cls, texts: dict[str, str]) -> PassageIndex:
-        sentences: list[Passage] = []
-        for document in sorted(texts):
-            sentences.extend(split_passages(document, texts[document].split("\n")))
-        return cls(sentences)
+    def _known(self, word: str) -> bool:
+        with self._lock:
+            return self.db.execute("SELECT 1 FROM word WHERE w = ?", (word,)).fetchone() is not None
+
+    def _starting(self, initial: str) -> list[str]:
+        """The indexed words that start with the letter, in the order the index keeps."""
+        with self._lock:
+            return [w for (w,) in self.db.execute(
+                "SELECT w FROM word WHERE w >= ? AND w < ? ORDER BY w",
+                (initial, initial + "\U0010ffff"))]
 
     def _terms(self, query: str) -> list[str]:
         terms = []
@@ -151,10 +190,10 @@ class PassageIndex:
         for word in dict.fromkeys(words):
             if word in STOPWORDS or word in QUESTION_WORDS or (len(word) < 2 and not word.isdigit()):
                 continue
-            if word in self.words or len(word) < 4:
+            if len(word) < 4 or self._known(word):
                 terms.append(word)
                 continue
-            candidates = [w for w in self.vocabulary.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+            candidates = [w for w in self._starting(word[0]) if abs(len(w) - len(word)) <= 2]
             close = difflib.get_close_matches(word, candidates, n=2, cutoff=0.8)
             terms.extend(close or [word])
         return terms
@@ -170,8 +209,11 @@ class PassageIndex:
 
     def _window(self, n: int) -> Passage:
         """Sentence n (0-based) with the next one of the same document."""
-        first = self.sentences[n]
-        nxt = self.sentences[n + 1] if n + 1 < len(self.sentences) else None
+        with self._lock:
+            rows = self.db.execute("SELECT document, line, end_line, text FROM sentence"
+                                   " WHERE n IN (?, ?) ORDER BY n", (n + 1, n + 2)).fetchall()
+        first = Passage(*rows[0])
+        nxt = Passage(*rows[1]) if len(rows) > 1 else None
         if nxt is None or nxt.document != first.document:
             return first
         joiner = "" if first.end_line == nxt.line and first.text.endswith("-") else " "
@@ -226,7 +268,9 @@ class PassageIndex:
         return out
 
 
-def texts_hash(texts: dict[str, str]) -> str:
+def texts_hash(texts: Mapping[str, str]) -> str:
+    if isinstance(texts, FileTexts):
+        return texts.hash
     digest = hashlib.sha256()
     for document in sorted(texts):
         digest.update(document.encode() + b"\0")
@@ -234,10 +278,55 @@ def texts_hash(texts: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
+class FileTexts(Mapping[str, str]):
+    """The reports' own text as a passage database file holds it (built with `keep_texts`): a
+    document is read when it is asked for, and the last few are kept. The file is a snapshot
+    named by the texts' hash, so an edit to content/sources/ cannot change what a served
+    version quotes until it goes live. Pickles as its path, names and hash alone."""
+
+    def __init__(self, path: str, names: list[str], hash: str):
+        self.path, self.names, self.hash = path, names, hash
+        self._known = frozenset(names)
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._read = lru_cache(maxsize=8)(self._read_uncached)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"path": self.path, "names": self.names, "hash": self.hash}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(state["path"], state["names"], state["hash"])  # type: ignore[misc, arg-type]
+
+    def _read_uncached(self, name: str) -> str:
+        with self._lock:
+            if self._db is None:
+                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                           check_same_thread=False)
+            row = self._db.execute("SELECT text FROM source WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise KeyError(name)
+        return str(row[0])
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._known:
+            raise KeyError(name)
+        return self._read(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
 def passages_of(kb: KnowledgeBase) -> PassageIndex:
     """The knowledge base's passage index, built on first use and kept with it. Indexes are
     cached by the hash of the source text: a content edit that goes live (YAML only, as a rule)
-    reuses the index it already has instead of rebuilding it."""
+    reuses the index it already has instead of rebuilding it. A knowledge base served from the
+    cache opens the database file its texts come from (built with the cache)."""
     index = kb.index.get("passages")
     if index is None:
         with _build_lock:
@@ -246,7 +335,8 @@ def passages_of(kb: KnowledgeBase) -> PassageIndex:
                 key = texts_hash(kb.texts)
                 index = _BY_HASH.get(key)
                 if index is None:
-                    index = PassageIndex.build(kb.texts)
+                    index = (PassageIndex.open(kb.texts.path) if isinstance(kb.texts, FileTexts)
+                             else PassageIndex.build(kb.texts))
                     _BY_HASH.clear()  # keep one: the text rarely changes, memory matters
                     _BY_HASH[key] = index
                 kb.index["passages"] = index

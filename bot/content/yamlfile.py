@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.content.pickling import fast_pickling
 from bot.content.yamllimits import LimitExceeded, Limits, check_limits
 from bot.content.yamlsyntax import explain, line_col
 
@@ -31,6 +32,9 @@ class Mark:
     file: str
     line: int  # 1-based
     column: int  # 1-based
+
+
+fast_pickling(Mark)  # millions of them in the per-file cache (bot/content/filecache.py)
 
 
 def mark_of(node: yaml.Node, file: str) -> Mark:
