@@ -380,3 +380,15 @@ def test_the_calendar_feed_can_be_one_forces(two):
     assert status == 200 and b"dur-2023-rec-02" in body and b"cle-20" in body
     status, _, body = calendar_response(two, "t", "t", AS_OF, force="kent")
     assert status == 404 and b"No force has the id 'kent'" in body
+
+
+def test_a_forces_search_quotes_only_its_own_reports(two, ask):
+    """The reports' passages under a scoped search come from that force's reports alone (the
+    view reads the whole base's passage index, limited to its documents)."""
+    durham = ask("search emergency calls within 10 seconds durham")
+    cleveland = ask("search emergency calls within 10 seconds cleveland")
+    assert "durham-peel" in durham.text
+    assert not re.search(r"\b00[0-4]_[0-9a-f]+\.txt", durham.text), durham.text
+    assert "durham-peel" not in cleveland.text, cleveland.text
+    assert isinstance(two.scoped("durham").texts, type(two.scoped("cleveland").texts))
+    assert set(two.scoped("durham").texts) == set(two.scoped("durham").index["document"])

@@ -16,6 +16,8 @@ def quotes(kb: KnowledgeBase, words: str, inspections: list[Inspection] | None =
     if not kb.texts or not words.strip():
         return []
     documents = {d for i in inspections for d in i.sources} if inspections is not None else None
+    if documents is None and kb.index.get("whole") is not None:
+        documents = set(kb.texts)  # a force's view searches the whole index: its reports only
     out = []
     for p in passages_of(kb).search(words, documents, limit):
         doc = kb.index["document"].get(p.document)

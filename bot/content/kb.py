@@ -7,7 +7,7 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,29 @@ def _by_id(items: Iterable[Any]) -> dict[str, Any]:
     for item in items:
         out.setdefault(item.id, item)  # duplicates are reported by checks, first one wins
     return out
+
+
+class SubTexts(Mapping[str, str]):
+    """Some documents of a texts mapping (a force's view): the names are kept here and a text is
+    read from the whole mapping only when asked for, so a view never copies the reports' text."""
+
+    def __init__(self, whole: Mapping[str, str], names: Iterable[str]):
+        self.whole = whole
+        self.names = frozenset(n for n in names if n in whole)
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self.names:
+            raise KeyError(name)
+        return self.whole[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.names))
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +280,11 @@ class KnowledgeBase:
             with _VIEWS_LOCK:
                 view = self._views.get(force_id)
                 if view is None:
-                    view = self._views[force_id] = self._view_of(force_id)
+                    view = self._view_of(force_id)
+                    # The view's passages come from the whole base's index, limited to its
+                    # documents (bot.content.passages): one index, however many views.
+                    view.index["whole"] = self
+                    self._views[force_id] = view
         return view
 
     def _view_of(self, force_id: str) -> KnowledgeBase:
@@ -275,4 +302,4 @@ class KnowledgeBase:
             figures=[f for f in self.figures if f.inspection in ids],
             responses=[r for r in self.responses if r.inspection in ids],
             policy=self.policy,
-            texts={d: t for d, t in self.texts.items() if d in docs})
+            texts=SubTexts(self.texts, docs))

@@ -327,6 +327,9 @@ def passages_of(kb: KnowledgeBase) -> PassageIndex:
     cached by the hash of the source text: a content edit that goes live (YAML only, as a rule)
     reuses the index it already has instead of rebuilding it. A knowledge base served from the
     cache opens the database file its texts come from (built with the cache)."""
+    whole = kb.index.get("whole")
+    if whole is not None:  # a force's view (KnowledgeBase.scoped): the whole base's index
+        return passages_of(whole)
     index = kb.index.get("passages")
     if index is None:
         with _build_lock:
