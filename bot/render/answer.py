@@ -10,6 +10,7 @@ gets the closest search hits and one line of how to ask, never the whole help.""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -21,7 +22,7 @@ from bot.ask.results import FiguresResult, NotFound, SearchResult, SearchRow
 from bot.ask.years import RELATIVE_YEAR
 from bot.content.kb import KnowledgeBase
 from bot.content.words import tokens
-from bot.render.text import Chunk, Rendered, Renderer
+from bot.render.text import Chunk, Rendered, Renderer, WholeAnswer
 
 __all__ = ["Context", "answer", "is_question"]
 NOTE_TEMPLATE = "question.md.j2"
@@ -173,20 +174,23 @@ def answer_question(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.
     line = renderer.note(NOTE_TEMPLATE, command=command, note=note, question=text[:200])
     rendered = (renderer.render(result) if result is not None
                 else Rendered(line.splitlines()[-1][:150], [], False))
-    chunks = _prefix(rendered.chunks, line)
+    whole = rendered.chunks
+    chunks = (_prefix(whole, line) if rendered.pager is None
+              else WholeAnswer(lambda: _prefix(whole, line)))  # a huge listing: when read
+    pager = rendered.pager.with_line(line) if rendered.pager is not None else None
     sure = chosen is readings[0] and not reader.unsure(readings)
     others = [] if sure else [r.command for r in readings if r.command and r.command != command
                               and _parses(r.command)][:2]
-    return replace(rendered, chunks=chunks, question=text, reading=command,
+    return replace(rendered, chunks=chunks, pager=pager, question=text, reading=command,
                    alternatives=tuple(others), answered=result is not None and note != "unplaced")
 
 
-def _prefix(chunks: list[Chunk], line: str) -> list[Chunk]:
+def _prefix(chunks: Sequence[Chunk], line: str) -> list[Chunk]:
     """The understood line on top of the first chunk when that is a header (so paging repeats
-    it), else as a chunk of its own."""
+    it), else as a chunk of its own (bot.render.paging.Pager.with_line does the same)."""
     if chunks and chunks[0].item_id is None:
-        return [Chunk(f"{line}\n{chunks[0].text}")] + chunks[1:]
-    return [Chunk(line)] + chunks
+        return [Chunk(f"{line}\n{chunks[0].text}"), *chunks[1:]]
+    return [Chunk(line), *chunks]
 
 
 def _parses(command: str) -> bool:
