@@ -150,6 +150,19 @@ def test_a_page_button_without_its_starts_still_finds_the_page(
     assert _button(last, "page:next") is None
 
 
+def test_a_huge_answer_to_a_question_records_the_ids_the_log_keeps(
+        synthetic: LiveKnowledgeBase) -> None:
+    # The questions log stores the cited ids comma-separated, cut at 4,000 characters: a
+    # huge answer gives as many as that keeps, without rendering the rest.
+    snap = synthetic.current
+    rendered = answer(snap.kb, snap.renderer, "show me all the figures", AS_OF)
+    assert rendered.pager is not None
+    whole = replace(rendered, pager=None)
+    assert len(whole.items) == len(snap.kb.figures)
+    assert ",".join(rendered.items)[:4000] == ",".join(whole.items)[:4000]
+    assert len(rendered.items) < len(whole.items)
+
+
 def _count_line(services: Services, text: str) -> str:
     return _page_line(services.message(text))
 

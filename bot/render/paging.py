@@ -55,6 +55,9 @@ from bot.render.templating import CHUNK
 # Rows: a listing that would render more is paged lazily; one of at most this many is rendered
 # whole (the shipped content's largest answer, `figures`, has 149).
 HUGE = 150
+# The questions log keeps the ids an answer cites comma-separated, cut at 4,000 characters
+# (bot/slack/feedback.py): a huge listing lists that many, not all of them.
+CITED_CHARS = 4000
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,19 @@ class Pager:
     def items_from(self, start: int) -> Iterator[Chunk]:
         windowed, skip = window(self.result, start)
         return islice(stream(self.template, {**self.context, "r": windowed}), skip, None)
+
+    def cited(self, chars: int) -> list[str]:
+        """The ids the answer cites, in order, once each, until their comma-separated list is
+        longer than `chars` (so that cutting it at `chars` gives what cutting all would)."""
+        seen: dict[str, None] = {}
+        size = -1
+        for chunk in self.items_from(0):
+            if chunk.item_id and chunk.item_id not in seen:
+                seen[chunk.item_id] = None
+                size += 1 + len(chunk.item_id)
+                if size > chars:
+                    break
+        return list(seen)
 
     def with_line(self, line: str) -> Pager:
         """The same pages under a line on top (how a question was understood): joined to the

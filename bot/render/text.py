@@ -30,7 +30,7 @@ from bot.content.model import SourceRef
 from bot.content.policy import policy_of
 from bot.errors import CommandError
 from bot.render.pagecut import Chunk, chunk_of
-from bot.render.paging import Pager, pager_for
+from bot.render.paging import CITED_CHARS, Pager, pager_for
 from bot.render.templating import CHUNK
 
 
@@ -83,7 +83,10 @@ class Rendered:
 
     @property
     def items(self) -> list[str]:
-        """The ids of the items the answer cites, in order, once each."""
+        """The ids of the items the answer cites, in order, once each. Of a huge listing, the
+        first of them, up to `CITED_CHARS` of ids: as many as the questions log keeps."""
+        if self.pager is not None:
+            return self.pager.cited(CITED_CHARS)
         return list(dict.fromkeys(c.item_id for c in self.chunks if c.item_id))
 
     @property
