@@ -129,11 +129,12 @@ class Services:
                 starts: tuple[int, ...] = ()) -> dict[str, Any]:
         """The Slack message answering `text` (one page of it), asked in `destination` (a
         channel id, or the user id in a DM). `starts` (from a page button) says where the
-        pages of a huge listing start; page N is the same message with or without them, so
-        the cache keys on the page number. Do not change the message: it may be shared
-        through the cache."""
+        pages of a huge listing start (page N is the same message with or without them).
+        Do not change the message: it may be shared through the cache."""
         snap = self.kb.current  # one read: kb and renderer always belong together
         key, date = self._key(snap, text, page, as_of, response_type, share_button)
+        if starts:  # where the pages start is the bot's own word, but keyed all the same
+            key = (key, starts)
         cacheable = not is_digest(text)  # a preview changes with the hour and the ledger
         found = self.cache.get(key) if cacheable else None
         if found is not None:
