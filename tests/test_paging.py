@@ -27,6 +27,7 @@ from bot.content.areas import match_area
 from bot.content.kb import KnowledgeBase
 from bot.content.words import tokens
 from bot.live import LiveKnowledgeBase
+from bot.render import paging
 from bot.render.answer import answer
 from bot.render.blocks import check_message, paginate, to_message
 from bot.settings import Settings
@@ -112,21 +113,31 @@ def _check_same(services: Services, text: str) -> tuple[Any, list[dict[str, Any]
     return rendered, pages
 
 
-@pytest.mark.parametrize("which", ["synthetic", "shipped"])
+@pytest.mark.parametrize("which", ["synthetic", "shipped", "everything paged"])
 def test_every_page_is_the_whole_answers_page(which: str, synthetic: LiveKnowledgeBase,
-                                               live_shipped: LiveKnowledgeBase) -> None:
-    services = _services(synthetic if which == "synthetic" else live_shipped)
+                                               live_shipped: LiveKnowledgeBase,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    if which == "everything paged":  # every listing that can be paged is: area, judgments too
+        monkeypatch.setattr(paging, "HUGE", 3)
+    services = _services(live_shipped if which == "shipped" else synthetic)
     paged = []
     for text in _commands(services.kb.current.kb):
         rendered, pages = _check_same(services, text)
         if rendered.pager is not None:
             paged.append(text)
-            assert "Narrow it" in _page_line(pages[0]) and len(pages) > 1
-            assert all("Narrow it" not in _page_line(p) for p in pages[1:])
+            if len(pages) == 1:  # one page in all: no page line, the very same message
+                assert json.dumps(pages[0]) == json.dumps(_reference(services, text)[1][0])
+            else:
+                narrow = rendered.pager.total.narrow
+                assert narrow in _page_line(pages[0])
+                assert all(narrow not in _page_line(p) for p in pages[1:])
     if which == "shipped":
         assert paged == []  # the shipped content's answers are all served whole, as before
-    else:  # the big listings of three forces are paged lazily
+    elif which == "synthetic":  # the big listings of three forces are paged lazily
         assert {"findings", "overdue", "figures", "what is overdue?"} <= set(paged)
+    else:
+        assert {"judgments", "judgments 2016", "area investigation", "overdue vulnerability",
+                "findings 2016"} <= set(paged)
 
 
 def test_previous_goes_back_through_the_same_pages(synthetic: LiveKnowledgeBase) -> None:

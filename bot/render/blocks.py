@@ -68,8 +68,8 @@ def to_message(rendered: Rendered, *, command: str = "", page: int = 1, as_of: s
         total = rendered.pager.total
         more = shown.next_start is not None
         line = f"Page {shown.number} · {total.line}" + (" · more on the next page" if more else "")
-        if shown.number == 1:
-            line += f"\n{total.narrow}"
+        if shown.number == 1:  # one page in all needs no page line, as on the whole path
+            line = f"{line}\n{total.narrow}" if more else ""
         before = shown.starts[:-1] if shown.number > 1 else ()
         after = (*shown.starts, shown.next_start) if shown.next_start is not None else ()
         return _message(rendered, shown.chunks, line, command, as_of, response_type,

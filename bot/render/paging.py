@@ -132,7 +132,7 @@ def total_of(result: Any) -> Total | None:
         return Total(1 + len(result.findings) + (1 if result.figures else 0),
                      f"{len(result.findings):,} open findings on {result.area.name} in "
                      f"{len(result.rows):,} inspections",
-                     "Narrow it with a year, e.g. `findings 2016 "
+                     "For one year's findings on it: `findings 2016 "
                      f"{result.area.id.replace('-', ' ')}`.",
                      len(result.rows) + len(result.findings))
     return None
