@@ -9,6 +9,7 @@ tracker, the briefing) call `inspections_as_of` too, so every surface agrees.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from bot.content.kb import KnowledgeBase
@@ -18,8 +19,13 @@ YEAR_RE = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
 
 
 def _years(insp: Inspection) -> tuple[int, int]:
-    m = YEAR_RE.match(insp.year.strip())
-    start = int(m.group(1)) if m else insp.start_year
+    return _label_years(insp.year, insp.start_year)
+
+
+@functools.lru_cache(maxsize=4096)  # a few labels ("2016", "2021/22") shared by every force
+def _label_years(label: str, start_year: int) -> tuple[int, int]:
+    m = YEAR_RE.match(label.strip())
+    start = int(m.group(1)) if m else start_year
     end = start + 1 if m and m.group(2) else start
     return start, end
 

@@ -9,6 +9,7 @@ from bot.ask.asof import inspections_as_of, no_inspection, not_yet, published_by
 from bot.ask.filters import FINDING_KINDS, parse_filters
 from bot.ask.quoting import quotes
 from bot.ask.results import FindingLine, FindingsList, InspectionFindings, KindCount, NotFound
+from bot.ask.rows import Rows
 from bot.content.areas import match_area
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Finding, HistoryEntry, Inspection
@@ -37,26 +38,35 @@ def counts(kb: KnowledgeBase, insp: Inspection, kinds: tuple[str, ...],
            area_id: str | None = None) -> list[KindCount]:
     """How many findings of each kind the inspection raised (in the area), and for a kind it
     raised none of, the line saying so when the report says or shows it."""
-    mine = [f for f in kb.findings if f.inspection == insp.id
-            and (area_id is None or f.area == area_id)]
     out = []
-    for kind in kinds:
-        of_kind = [f for f in mine if f.kind == kind]
-        none = next((n for n in insp.not_raised if n.kind == kind), None)
-        out.append(KindCount(kind, len(of_kind), sum(len(f.parts) for f in of_kind),
-                             none if not of_kind and area_id is None else None))
+    for kind in kinds:  # counted by the knowledge base's index, never by a scan
+        n, parts = kb.finding_count(insp.id, kind, area_id or "")
+        none = next((x for x in insp.not_raised if x.kind == kind), None)
+        out.append(KindCount(kind, n, parts, none if not n and area_id is None else None))
     return out
+
+
+ORDER = {k: n for n, k in enumerate(FINDING_KINDS)}
 
 
 def _group(kb: KnowledgeBase, insp: Inspection, kinds: tuple[str, ...], area_id: str | None,
            day: dt.date) -> InspectionFindings:
-    mine = [f for f in kb.findings if f.inspection == insp.id
-            and (area_id is None or f.area == area_id)]
-    order = {k: n for n, k in enumerate(FINDING_KINDS)}
-    rows = [FindingLine(f, status_as_of(kb, f, day), list(f.parts))
-            for f in sorted((f for f in mine if f.kind in kinds),
-                            key=lambda f: order[f.kind])]  # stable: content order within a kind
-    return InspectionFindings(insp, counts(kb, insp, kinds, area_id), rows)
+    """One inspection's findings of the kinds (in the area), kind by kind and in content order
+    within a kind. The rows are made when read: a page of `findings` at national scale builds
+    only the findings it shows (bot.ask.rows)."""
+    tally = counts(kb, insp, kinds, area_id)
+    picked: list[Finding] | None = None
+
+    def row(n: int) -> FindingLine:
+        nonlocal picked
+        if picked is None:  # this inspection's findings only, sorted once (stable)
+            picked = sorted((f for f in kb.findings_of(insp.id) if f.kind in kinds
+                             and (area_id is None or f.area == area_id)),
+                            key=lambda f: ORDER[f.kind])
+        f = picked[n]
+        return FindingLine(f, status_as_of(kb, f, day), list(f.parts))
+
+    return InspectionFindings(insp, tally, Rows(sum(c.count for c in tally), row))
 
 
 def findings(kb: KnowledgeBase, text: str, as_of: dt.date) -> FindingsList | NotFound:

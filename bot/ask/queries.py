@@ -30,6 +30,7 @@ from bot.ask.results import (
     JudgmentsResult,
     NotFound,
 )
+from bot.ask.rows import Rows, flattened
 from bot.content.areas import match_area
 from bot.content.kb import DeadlineItem, Deadlines, KnowledgeBase
 from bot.content.model import Finding, Inspection
@@ -94,17 +95,30 @@ def _deadline_rows(kb: KnowledgeBase, f: Finding, as_of: dt.date) -> list[Deadli
     return rows
 
 
-def _rows(kb: KnowledgeBase, items: list[DeadlineItem], as_of: dt.date) -> list[DeadlineRow]:
-    """Rows for the deadlines of findings whose inspection was published by `as_of`."""
-    rows = []
-    for i in items:
-        if not published_by(kb.inspection(i.finding.inspection), as_of):
-            continue
-        owner = kb.owner(i.finding.owner)
-        days = (as_of - i.deadline.date).days if i.deadline.date else None
-        rows.append(DeadlineRow(i.finding, i.item_id, i.text, i.deadline, days,
-                                owner.role if owner else None))
-    return rows
+def _row_of(kb: KnowledgeBase, i: DeadlineItem, as_of: dt.date) -> DeadlineRow:
+    owner = kb.owner(i.finding.owner)
+    days = (as_of - i.deadline.date).days if i.deadline.date else None
+    return DeadlineRow(i.finding, i.item_id, i.text, i.deadline, days, owner.role if owner else None)
+
+
+def _listed(kb: KnowledgeBase, items: list[DeadlineItem], inspections: list[str],
+            span: tuple[int, int], as_of: dt.date) -> Rows[DeadlineRow]:
+    """The rows of `items[first:last]`, in that order, without the deadlines of inspections
+    not yet published by `as_of`, made when read. Usually every inspection is published and
+    the rows are the slice itself; otherwise the positions kept are picked out once, from
+    each item's inspection id (`inspections`, parallel to `items`)."""
+    first, last = span
+    unpublished = {i.id for i in kb.inspections if not published_by(i, as_of)}
+    if not unpublished:
+        return Rows(last - first, lambda n: _row_of(kb, items[n], as_of), first)
+    kept = [n for n, insp in enumerate(inspections[first:last], first) if insp not in unpublished]
+    return Rows(len(kept), lambda n: _row_of(kb, items[kept[n]], as_of))
+
+
+def _undated(kb: KnowledgeBase, deadlines: Deadlines, as_of: dt.date) -> Rows[DeadlineRow]:
+    """The deadlines that cannot be dated yet, in content order."""
+    return _listed(kb, deadlines.undated, deadlines.undated_inspections,
+                   (0, len(deadlines.undated)), as_of)
 
 
 def _filter_findings(kb: KnowledgeBase, words: str) -> tuple[Deadlines, str] | NotFound:
@@ -130,9 +144,10 @@ def overdue(kb: KnowledgeBase, as_of: dt.date, words: str = "") -> FindingsResul
     if isinstance(picked, NotFound):
         return picked
     deadlines, label = picked
-    rows = _rows(kb, deadlines.before(as_of), as_of)
-    unresolved = _rows(kb, deadlines.undated, as_of)
-    rows.sort(key=lambda r: (-(r.days or 0), r.item_id))
+    # Most overdue first, then by item id: `listed` is in that order already.
+    rows = _listed(kb, deadlines.listed, deadlines.listed_inspections,
+                   deadlines.listed_before(as_of), as_of)
+    unresolved = _undated(kb, deadlines, as_of)
     title = f"Overdue findings{f' — {label}' if label else ''}"
     return FindingsResult(title, as_of, rows, unresolved, "overdue", label)
 
@@ -142,9 +157,9 @@ def due(kb: KnowledgeBase, as_of: dt.date, days: int = 30, words: str = "") -> F
     if isinstance(picked, NotFound):
         return picked
     deadlines, label = picked
-    rows = _rows(kb, deadlines.between(as_of, as_of + dt.timedelta(days=days)), as_of)
-    unresolved = _rows(kb, deadlines.undated, as_of)
-    rows.sort(key=lambda r: (r.deadline.date, r.item_id))
+    span = deadlines.listed_between(as_of, as_of + dt.timedelta(days=days))
+    rows = _listed(kb, deadlines.listed, deadlines.listed_inspections, span, as_of)
+    unresolved = _undated(kb, deadlines, as_of)
     title = f"Due in the next {days} days{f' — {label}' if label else ''}"
     return FindingsResult(title, as_of, rows, unresolved, "due", label, days)
 
@@ -162,10 +177,11 @@ def figures(kb: KnowledgeBase, words: str = "", year: str = "") -> FiguresResult
     insps = inspections_for_year(kb, year) if year else kb.inspections
     allowed = {i.id for i in insps}
     query = set(tokens(words))
-    if not query:  # every figure of the inspections, inspection by inspection
-        rows = [FigureRow(kb.figures[n], insp) for insp in kb.inspections if insp.id in allowed
-                for n in kb.index["figures_of"].get(insp.id, ())]
-        return FiguresResult(rows, words, year)
+    if not query:  # every figure of the inspections, inspection by inspection (made when read)
+        segments = [(insp, kb.index["figures_of"][insp.id]) for insp in kb.inspections
+                    if insp.id in allowed and kb.index["figures_of"].get(insp.id)]
+        return FiguresResult(flattened(segments, lambda insp, n: FigureRow(kb.figures[n], insp)),
+                             words, year)
     area = match_area(kb, words) if words.strip() else None
     # Only figures whose label or topics hold a query word, or that are in the area, can match.
     hits: dict[int, int] = defaultdict(int)
@@ -175,20 +191,29 @@ def figures(kb: KnowledgeBase, words: str = "", year: str = "") -> FiguresResult
     candidates = set(hits)
     if area is not None:
         candidates.update(kb.index["figures_in_area"].get(area.id, ()))
-    scored: list[tuple[float, int, FigureRow]] = []
-    order = {i.id: n for n, i in enumerate(kb.inspections)}
-    for n in sorted(candidates):  # content order, as ties keep it
-        fig = kb.figures[n]
-        if fig.inspection not in allowed:
+    # Ranked as integers (score, inspection order, content position: ties keep content
+    # order); the rows are made when read, so a page builds only the figures it shows.
+    ranked: list[tuple[float, int, int]] = []
+    insp_of = kb.index["figure_inspection"]  # each figure's place in kb.inspections
+    allowed_at = {n for n, i in enumerate(kb.inspections) if i.id in allowed}
+    in_area = set(kb.index["figures_in_area"].get(area.id, ())) if area is not None else set()
+    size = len(query)
+    for n in candidates:
+        at = insp_of[n]
+        if at not in allowed_at:
             continue
-        covered = hits.get(n, 0) / len(query)
-        in_area = area is not None and fig.area == area.id
-        if covered < 0.5 and not in_area:
-            continue
-        score = covered + (0.5 if in_area else 0)
-        scored.append((-score, order[fig.inspection], FigureRow(fig, kb.inspection(fig.inspection))))
-    scored.sort(key=lambda t: (t[0], t[1]))
-    return FiguresResult([row for _, _, row in scored], words, year)
+        covered = hits.get(n, 0) / size
+        if n in in_area:
+            ranked.append((-(covered + 0.5), at, n))
+        elif covered >= 0.5:
+            ranked.append((-covered, at, n))
+    ranked.sort()
+
+    def row(k: int) -> FigureRow:
+        fig = kb.figures[ranked[k][2]]
+        return FigureRow(fig, kb.inspection(fig.inspection))
+
+    return FiguresResult(Rows(len(ranked), row), words, year)
 
 
 # --- items and search ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,8 +70,8 @@ class DeadlineRow:
 class FindingsResult:
     title: str
     as_of: dt.date
-    rows: list[DeadlineRow]
-    unresolved: list[DeadlineRow] = field(default_factory=list)
+    rows: Sequence[DeadlineRow]  # lazy (bot.ask.rows): len() from the index, rows when read
+    unresolved: Sequence[DeadlineRow] = field(default_factory=list)
     mode: str = "overdue"  # overdue | due
     filter: str = ""
     window_days: int = 0
@@ -97,7 +98,7 @@ class FigureRow:
 
 @dataclass(frozen=True)
 class FiguresResult:
-    rows: list[FigureRow]
+    rows: Sequence[FigureRow]  # lazy for the unfiltered listing (bot.ask.rows)
     topic: str = ""
     year: str = ""
 
@@ -161,7 +162,7 @@ class FindingLine:
 class InspectionFindings:
     inspection: Inspection
     counts: list[KindCount]
-    rows: list[FindingLine]
+    rows: Sequence[FindingLine]  # lazy (bot.ask.rows): counted from the index
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,21 @@ class Deadlines:
             (self.dated if item.deadline.date else self.undated).append(item)
         self.dated.sort(key=lambda i: i.deadline.date)  # type: ignore[arg-type,return-value]
         self.dates: list[dt.date] = [i.deadline.date for i in self.dated]  # type: ignore[misc]
+        # The same, in the order `overdue` and `due` list them (date, then item id), so that a
+        # page of their answer is a slice found by bisection (bot.ask.queries).
+        self.listed = sorted(self.dated, key=lambda i: (i.deadline.date, i.item_id))  # type: ignore[arg-type,return-value]
+        # Each listed (and undated) item's inspection, so that the deadlines of inspections not
+        # yet published on a day are left out without reading every item.
+        self.listed_inspections = [i.finding.inspection for i in self.listed]
+        self.undated_inspections = [i.finding.inspection for i in self.undated]
+
+    def listed_before(self, day: dt.date) -> tuple[int, int]:
+        """Where in `listed` the dated deadlines strictly before the day are."""
+        return 0, bisect_left(self.dates, day)
+
+    def listed_between(self, first: dt.date, last: dt.date) -> tuple[int, int]:
+        """Where in `listed` the dated deadlines from first to last (both included) are."""
+        return bisect_left(self.dates, first), bisect_right(self.dates, last)
 
     def before(self, day: dt.date) -> list[DeadlineItem]:
         """Dated deadlines strictly before the day."""
@@ -108,6 +123,9 @@ def _deadline_items(findings: list[Finding]) -> list[DeadlineItem]:
     return items
 
 
+NO_INSPECTION = 0xFFFFFFFF  # a figure whose inspection is not recorded (checks report it)
+
+
 def _query_indexes(kb: KnowledgeBase, idx: dict[str, Any]) -> None:
     """Indexes that keep each query's cost to the size of its answer, not of the whole base."""
     by_insp: dict[str, list[Judgment]] = defaultdict(list)
@@ -120,6 +138,17 @@ def _query_indexes(kb: KnowledgeBase, idx: dict[str, Any]) -> None:
     for f in kb.findings:
         in_area[f.area].append(f)
     idx["findings_in_area"] = dict(in_area)
+    # Findings by inspection (content order), and how many of each kind (with their parts) an
+    # inspection raised, overall and per area: `findings` counts from these, never a scan.
+    findings_of: dict[str, list[Finding]] = defaultdict(list)
+    kinds: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for f in kb.findings:
+        findings_of[f.inspection].append(f)
+        for key in ((f.inspection, "", f.kind), (f.inspection, f.area, f.kind)):
+            kinds[key][0] += 1
+            kinds[key][1] += len(f.parts)
+    idx["findings_of"] = dict(findings_of)
+    idx["finding_kinds"] = {k: (n, parts) for k, (n, parts) in kinds.items()}
     items = _deadline_items(kb.findings)
     by_area: dict[str, list[DeadlineItem]] = defaultdict(list)
     by_owner: dict[str, list[DeadlineItem]] = defaultdict(list)
@@ -135,13 +164,17 @@ def _query_indexes(kb: KnowledgeBase, idx: dict[str, Any]) -> None:
     of_insp: dict[str, array[int]] = defaultdict(lambda: array("I"))
     fig_area: dict[str, array[int]] = defaultdict(lambda: array("I"))
     terms: dict[str, array[int]] = defaultdict(lambda: array("I"))
+    position = {i.id: n for n, i in enumerate(kb.inspections)}
+    insp_of = array("I")  # each figure's inspection, by its place in kb.inspections
     for n, fig in enumerate(kb.figures):
+        insp_of.append(position.get(fig.inspection, NO_INSPECTION))
         of_insp[fig.inspection].append(n)
         fig_area[fig.area].append(n)
         for word in set(tokens(" ".join([fig.label, fig.printed or "", *fig.topics]))):
             terms[word].append(n)
     idx["figures_of"], idx["figures_in_area"] = dict(of_insp), dict(fig_area)
     idx["figure_terms"] = dict(terms)
+    idx["figure_inspection"] = insp_of
 
 
 @dataclass(frozen=True)
@@ -238,6 +271,14 @@ class KnowledgeBase:
 
     def findings_in_area(self, area_id: str) -> list[Finding]:
         return self.index["findings_in_area"].get(area_id, [])
+
+    def findings_of(self, inspection_id: str) -> list[Finding]:
+        """The inspection's findings, in content order."""
+        return self.index["findings_of"].get(inspection_id, [])
+
+    def finding_count(self, inspection_id: str, kind: str, area_id: str = "") -> tuple[int, int]:
+        """How many findings of the kind the inspection raised (in the area), and their parts."""
+        return self.index["finding_kinds"].get((inspection_id, area_id, kind), (0, 0))
 
     def deadlines(self, owner: str = "", area: str = "") -> Deadlines:
         """Live findings' deadlines: all, or one owner's, or one area's."""

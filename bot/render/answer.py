@@ -10,6 +10,7 @@ gets the closest search hits and one line of how to ask, never the whole help.""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -21,7 +22,7 @@ from bot.ask.results import FiguresResult, NotFound, SearchResult, SearchRow
 from bot.ask.years import RELATIVE_YEAR
 from bot.content.kb import KnowledgeBase
 from bot.content.words import tokens
-from bot.render.text import Chunk, Rendered, Renderer
+from bot.render.text import Chunk, Rendered, Renderer, WholeAnswer
 
 __all__ = ["Context", "answer", "is_question"]
 NOTE_TEMPLATE = "question.md.j2"
@@ -60,7 +61,7 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
     view = kb.scoped(force) if force and shown is None else kb
     rendered = _answer(view, renderer, taken.text, as_of, context, asker)
     line = renderer.note(FORCE_TEMPLATE, scope=forces.scope_line(kb, force))
-    rendered = replace(rendered, chunks=_prefix(rendered.chunks, line))
+    rendered = _with_line(rendered, line)
     if rendered.question:
         rendered = replace(rendered, question=text)  # recorded as asked, force words and all
     if taken.force and rendered.reading:
@@ -226,20 +227,30 @@ def answer_question(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.
     line = renderer.note(NOTE_TEMPLATE, command=command, note=note, question=text[:200])
     rendered = (renderer.render(result) if result is not None
                 else Rendered(line.splitlines()[-1][:150], [], False))
-    chunks = _prefix(rendered.chunks, line)
+    rendered = _with_line(rendered, line)
     sure = chosen is readings[0] and not reader.unsure(readings)
     others = [] if sure else [r.command for r in readings if r.command and r.command != command
                               and _parses(r.command)][:2]
-    return replace(rendered, chunks=chunks, question=text, reading=command,
+    return replace(rendered, question=text, reading=command,
                    alternatives=tuple(others), answered=result is not None and note != "unplaced")
 
 
-def _prefix(chunks: list[Chunk], line: str) -> list[Chunk]:
+def _with_line(rendered: Rendered, line: str) -> Rendered:
+    """The answer under a line on top (how a question was understood, which force it is for).
+    A huge listing keeps its pager, and its whole text is prefixed only when read."""
+    whole = rendered.chunks
+    if rendered.pager is None:
+        return replace(rendered, chunks=_prefix(whole, line))
+    return replace(rendered, chunks=WholeAnswer(lambda: _prefix(whole, line)),
+                   pager=rendered.pager.with_line(line))
+
+
+def _prefix(chunks: Sequence[Chunk], line: str) -> list[Chunk]:
     """The understood line on top of the first chunk when that is a header (so paging repeats
-    it), else as a chunk of its own."""
+    it), else as a chunk of its own (bot.render.paging.Pager.with_line does the same)."""
     if chunks and chunks[0].item_id is None:
-        return [Chunk(f"{line}\n{chunks[0].text}")] + chunks[1:]
-    return [Chunk(line)] + chunks
+        return [Chunk(f"{line}\n{chunks[0].text}"), *chunks[1:]]
+    return [Chunk(line), *chunks]
 
 
 def _parses(command: str) -> bool:

@@ -8,14 +8,19 @@ from typing import Any
 
 from bot.render.buttonstate import Keep
 from bot.render.buttonstate import encode as encode_state
+from bot.render.pagecut import (  # noqa: F401  (split_text and the budgets: used from here)
+    MAX_SECTION_TEXT,
+    PAGE_BLOCK_BUDGET,
+    PAGE_TEXT_BUDGET,
+    Chunk,
+    cut,
+    split_text,
+)
 from bot.render.templating import slack_escape
-from bot.render.text import Chunk, Rendered
+from bot.render.text import Rendered
 
 MAX_BLOCKS = 50  # a message; App Home and modals allow 100
-MAX_SECTION_TEXT = 3000
 MAX_FALLBACK_TEXT = 3000  # Slack truncates `text` at 40,000; a notification needs far less
-PAGE_BLOCK_BUDGET = 40  # item sections a page may use, leaving room for header and buttons
-PAGE_TEXT_BUDGET = 11000  # keep each page readable on a phone as well as under Slack's limits
 
 SHOW_ACTION = "show_item"
 PAGE_ACTION = "page"
@@ -31,32 +36,6 @@ class Page:
     chunks: list[Chunk]
 
 
-def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
-    """Split text at line ends (or, for one very long line, at spaces) to fit a section."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit - 1)
-            cut = cut if cut > limit // 2 else limit - 1
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-            if line and line[0] != ">" and pieces[-1].startswith(">"):
-                line = ">" + line  # keep a quoted block quoted across the split
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    if current.strip():
-        pieces.append(current)
-    return pieces or [""]
-
-
 def paginate(rendered: Rendered) -> list[Page]:
     """Cut the chunks into pages by block count and text size. The first chunk (the header) of
     a listing is repeated on every page so each page makes sense on its own."""
@@ -64,19 +43,7 @@ def paginate(rendered: Rendered) -> list[Page]:
     header: list[Chunk] = []
     if rendered.listing and len(chunks) > 1 and chunks[0].item_id is None:
         header, chunks = [chunks[0]], chunks[1:]
-    pages: list[list[Chunk]] = []
-    current: list[Chunk] = []
-    blocks = size = 0
-    for chunk in chunks:
-        n = len(split_text(chunk.text))
-        if current and (blocks + n > PAGE_BLOCK_BUDGET or size + len(chunk.text) > PAGE_TEXT_BUDGET):
-            pages.append(current)
-            current, blocks, size = [], 0, 0
-        current.append(chunk)
-        blocks += n
-        size += len(chunk.text)
-    if current or not pages:
-        pages.append(current)
+    pages = list(cut(chunks)) or [[]]
     return [Page(i + 1, len(pages), header + p) for i, p in enumerate(pages)]
 
 
@@ -92,18 +59,42 @@ def _section(text: str, item_id: str | None) -> dict[str, Any]:
 
 def to_message(rendered: Rendered, *, command: str = "", page: int = 1, as_of: str | None = None,
                response_type: str = "ephemeral", share_button: bool = True,
-               keep: Keep | None = None) -> dict[str, Any]:
+               keep: Keep | None = None, starts: tuple[int, ...] = ()) -> dict[str, Any]:
     """The Slack message payload for one page of an answer: `text`, `blocks`, `response_type`.
-    `keep` remembers button states too long for a button (bot.render.buttonstate)."""
-    def page_state(command: str, page: int, as_of: str | None) -> str:
-        return encode_state(command, page, as_of, keep)
-
+    `keep` remembers button states too long for a button (bot.render.buttonstate); `starts`
+    (from a Next/Previous button) says where the pages of a huge listing start."""
+    if rendered.pager is not None:
+        shown = rendered.pager.page(page, starts)
+        total = rendered.pager.total
+        more = shown.next_start is not None
+        line = f"Page {shown.number} · {total.line}" + (" · more on the next page" if more else "")
+        if shown.number == 1:  # one page in all needs no page line, as on the whole path
+            line = f"{line}\n{total.narrow}" if more else ""
+        before = shown.starts[:-1] if shown.number > 1 else ()
+        after = (*shown.starts, shown.next_start) if shown.next_start is not None else ()
+        return _message(rendered, shown.chunks, line, command, as_of, response_type,
+                        share_button, keep, (shown.number, before, shown.starts, after, more))
     pages = paginate(rendered)
-    page = max(1, min(page, len(pages)))
-    current = pages[page - 1]
+    current = pages[max(1, min(page, len(pages))) - 1]
+    line = ""
+    if current.count > 1:
+        line = f"Page {current.number} of {current.count}" + (
+            " · more on the next page" if current.number < current.count else "")
+    return _message(rendered, current.chunks, line, command, as_of, response_type, share_button,
+                    keep, (current.number, (), (), (), current.number < current.count))
+
+
+def _message(rendered: Rendered, chunks: list[Chunk], line: str, command: str,
+             as_of: str | None, response_type: str, share_button: bool, keep: Keep | None,
+             where: tuple[int, tuple[int, ...], tuple[int, ...], tuple[int, ...], bool],
+             ) -> dict[str, Any]:
+    """The blocks of one page: its chunks, the page line, the buttons. `where` is the page
+    number, the starts the Previous, Share and Next buttons carry, and whether there is a
+    next page."""
+    number, before, here, after, more = where
     blocks: list[dict[str, Any]] = []
     opened: set[str] = set()  # one Open button per item: Slack refuses a repeated action_id
-    for chunk in current.chunks:
+    for chunk in chunks:
         parts = split_text(chunk.text)
         for i, part in enumerate(parts):
             item_id = chunk.item_id if i == 0 and chunk.item_id not in opened else None
@@ -111,27 +102,24 @@ def to_message(rendered: Rendered, *, command: str = "", page: int = 1, as_of: s
                 opened.add(item_id)
             blocks.append(_section(part, item_id))
     footer: list[dict[str, Any]] = []
-    if current.count > 1:
-        footer.append({"type": "context", "elements": [{
-            "type": "mrkdwn",
-            "text": f"Page {current.number} of {current.count} · more on the next page"
-            if current.number < current.count else f"Page {current.number} of {current.count}"}]})
+    if line:
+        footer.append({"type": "context", "elements": [{"type": "mrkdwn", "text": line}]})
     buttons = []
-    if current.number > 1:
+    if number > 1:
         buttons.append({"type": "button", "action_id": f"{PAGE_ACTION}:prev",
                         "text": {"type": "plain_text", "text": "◀ Previous"},
-                        "value": page_state(command, current.number - 1, as_of)})
-    if current.number < current.count:
+                        "value": encode_state(command, number - 1, as_of, keep, before)})
+    if more:
         buttons.append({"type": "button", "action_id": f"{PAGE_ACTION}:next",
                         "text": {"type": "plain_text", "text": "Next ▶"},
-                        "value": page_state(command, current.number + 1, as_of)})
+                        "value": encode_state(command, number + 1, as_of, keep, after)})
     if share_button and response_type == "ephemeral" and command:
         buttons.append({"type": "button", "action_id": SHARE_ACTION,
                         "text": {"type": "plain_text", "text": "Share in channel"},
-                        "value": page_state(command, current.number, as_of)})
+                        "value": encode_state(command, number, as_of, keep, here)})
     if buttons:
         footer.append({"type": "actions", "elements": buttons[:25]})
-    if rendered.alternatives and current.number == 1:
+    if rendered.alternatives and number == 1:
         footer.extend(_alternatives(rendered.alternatives, as_of, keep))
     room = MAX_BLOCKS - len(footer)
     if len(blocks) > room:  # only reachable with a single chunk longer than a page

@@ -3,9 +3,10 @@ terminal renderers take it from there."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, overload
 
 import jinja2
 
@@ -28,21 +29,48 @@ from bot.content.kb import KnowledgeBase
 from bot.content.model import SourceRef
 from bot.content.policy import policy_of
 from bot.errors import CommandError
-from bot.render.templating import CHUNK, ITEM
+from bot.render.pagecut import Chunk, chunk_of
+from bot.render.paging import CITED_CHARS, Pager, pager_for
+from bot.render.templating import CHUNK
 
 
-@dataclass(frozen=True)
-class Chunk:
-    text: str
-    item_id: str | None = None  # the chunk is about this item: Slack adds an Open button
+class WholeAnswer(Sequence[Chunk]):
+    """The chunks of an answer rendered whole, rendered on first use: a huge listing served
+    page by page (bot.render.paging) never renders them; the CLI's whole text does."""
+
+    def __init__(self, render: Callable[[], list[Chunk]]) -> None:
+        self._render: Callable[[], list[Chunk]] | None = render
+        self._chunks: list[Chunk] = []
+
+    def _all(self) -> list[Chunk]:
+        if self._render is not None:
+            self._chunks, self._render = self._render(), None
+        return self._chunks
+
+    @overload
+    def __getitem__(self, n: int) -> Chunk: ...
+
+    @overload
+    def __getitem__(self, n: slice) -> list[Chunk]: ...
+
+    def __getitem__(self, n: int | slice) -> Chunk | list[Chunk]:
+        return self._all()[n]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Chunk]:
+        return iter(self._all())
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A whole answer as text chunks, with a one-line summary for notifications."""
+    """A whole answer as text chunks, with a one-line summary for notifications. A huge
+    listing also has a `pager` that renders one page at a time (bot.render.paging); its
+    `chunks` are then rendered only when read (the reference for those pages)."""
 
     summary: str
-    chunks: list[Chunk]
+    chunks: Sequence[Chunk]
     listing: bool = False  # a list of items (pages, buttons) rather than one item
     # Set when the text was a question (bot.render.answer): the reading answered, the next
     # likely readings (offered as buttons when the reader was unsure), and whether anything
@@ -51,10 +79,14 @@ class Rendered:
     reading: str = ""
     alternatives: tuple[str, ...] = ()
     answered: bool = True
+    pager: Pager | None = None
 
     @property
     def items(self) -> list[str]:
-        """The ids of the items the answer cites, in order, once each."""
+        """The ids of the items the answer cites, in order, once each. Of a huge listing, the
+        first of them, up to `CITED_CHARS` of ids: as many as the questions log keeps."""
+        if self.pager is not None:
+            return self.pager.cited(CITED_CHARS)
         return list(dict.fromkeys(c.item_id for c in self.chunks if c.item_id))
 
     @property
@@ -81,15 +113,7 @@ ITEM_TEMPLATES = {"finding": "finding.md.j2", "part": "finding.md.j2",
 
 
 def split_chunks(text: str) -> list[Chunk]:
-    chunks = []
-    for raw in text.split(CHUNK):
-        item_id = None
-        if raw.startswith(ITEM):
-            item_id, _, raw = raw[1:].partition(ITEM)
-        body = raw.strip("\n")
-        if body.strip():
-            chunks.append(Chunk(body, item_id))
-    return chunks
+    return [c for c in map(chunk_of, text.split(CHUNK)) if c is not None]
 
 
 class Renderer:
@@ -136,11 +160,14 @@ class Renderer:
     def render(self, result: Any) -> Rendered:
         if isinstance(result, ItemResult):
             return self._render_item(result)
-        name = TEMPLATE_FOR[type(result)]
-        text = self.env.get_template(name).render(r=result, **self._globals())
-        chunks = split_chunks(text)
+        template = self.env.get_template(TEMPLATE_FOR[type(result)])
+        g = self._globals()
         listing = not isinstance(result, (HelpResult, NotFound))
-        return Rendered(summary(result), chunks, listing)
+        pager = pager_for(template, g, result) if listing else None
+        if pager is None:
+            return Rendered(summary(result), split_chunks(template.render(r=result, **g)), listing)
+        whole = WholeAnswer(lambda: split_chunks(template.render(r=result, **g)))
+        return Rendered(summary(result), whole, listing, pager=pager)
 
     def _render_item(self, result: ItemResult) -> Rendered:
         kind, item = result.kind, result.item

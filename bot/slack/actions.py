@@ -58,8 +58,8 @@ def register(app: App, services: Services) -> None:
         state = _button_state(body, respond)
         if state is None:
             return
-        query, number, as_of = state
-        payload = services.message(query, page=number, as_of=as_of, destination=asked_in(body))
+        payload = services.message(state.query, page=state.page, as_of=state.as_of,
+                                   destination=asked_in(body), starts=state.starts)
         if (body.get("container") or {}).get("is_ephemeral", True):
             respond(**payload, replace_original=True)
         else:
@@ -72,9 +72,9 @@ def register(app: App, services: Services) -> None:
         state = _button_state(body, respond)
         if state is None:
             return
-        query, number, as_of = state
-        payload = services.message(query, page=number, as_of=as_of, response_type="in_channel",
-                                   share_button=False, destination=asked_in(body))
+        payload = services.message(state.query, page=state.page, as_of=state.as_of,
+                                   response_type="in_channel", share_button=False,
+                                   destination=asked_in(body), starts=state.starts)
         user = mention((body.get("user") or {}).get("id") or "")
         respond(**add_context(payload, messages.SHARED_BY.format(user=user)),
                 replace_original=False)
@@ -92,8 +92,8 @@ def register(app: App, services: Services) -> None:
         state = _button_state(body, respond)
         if state is None:
             return
-        query, _, _ = state
-        respond(**services.message(query, destination=asked_in(body)), replace_original=False)
+        respond(**services.message(state.query, destination=asked_in(body)),
+                replace_original=False)
 
     @guarded(hooks_url)
     def vote(body: dict[str, Any], respond: Respond, client: Any) -> None:

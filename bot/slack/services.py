@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from bot.ask import forces
@@ -18,6 +18,7 @@ from bot.ask.digest import StateOf
 from bot.live import ReloadResult, Snapshot
 from bot.render.answer import Context, answer, is_question
 from bot.render.blocks import MAX_BLOCKS, paginate, to_message, vote_block
+from bot.render.buttonstate import State
 from bot.render.buttonstate import decode as decode_state
 from bot.render.templating import slack_escape
 from bot.render.text import Rendered
@@ -129,13 +130,17 @@ class Services:
 
     def message(self, text: str, *, page: int = 1, as_of: dt.date | None = None,
                 response_type: str = "ephemeral", share_button: bool = True,
-                destination: str | None = None, asker: str | None = None) -> dict[str, Any]:
+                destination: str | None = None, asker: str | None = None,
+                starts: tuple[int, ...] = ()) -> dict[str, Any]:
         """The Slack message answering `text` (one page of it), asked in `destination` (a
-        channel id, or the user id in a DM). Do not change it: it may be shared through the
-        cache."""
+        channel id, or the user id in a DM). `starts` (from a page button) says where the
+        pages of a huge listing start (page N is the same message with or without them).
+        Do not change the message: it may be shared through the cache."""
         snap = self.kb.current  # one read: kb and renderer always belong together
         key, date = self._key(snap, text, page, as_of, response_type, share_button,
                               destination)
+        if starts:  # where the pages start is the bot's own word, but keyed all the same
+            key = (key, starts)
         cacheable = not is_digest(text)  # a preview changes with the hour and the ledger
         found = self.cache.get(key) if cacheable else None
         if found is not None:
@@ -146,7 +151,7 @@ class Services:
             return self.question_message(text, asker=asker, destination=destination)
         message = to_message(rendered, command=encode_query(text), page=page,
                              as_of=date.isoformat(), response_type=response_type,
-                             share_button=share_button, keep=self.states.keep)
+                             share_button=share_button, keep=self.states.keep, starts=starts)
         if cacheable:
             self.cache.put(key, message)
         return message
@@ -193,6 +198,7 @@ class Services:
                   destination: str | None = None) -> list[dict[str, Any]]:
         """Every page of an answer as messages without buttons (for posts nobody pages)."""
         rendered, date = self.render(text, destination=destination)
+        rendered = replace(rendered, pager=None)  # every page: the whole answer, cut once
         out = []
         for n in range(1, len(paginate(rendered)) + 1):
             msg = to_message(rendered, command="", page=n, as_of=date.isoformat(),
@@ -226,15 +232,13 @@ def decode_query(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def read_state(value: str, states: KeptStates | None = None
-               ) -> tuple[str, int, dt.date | None] | None:
-    """The (query, page, as_of) a page or share button carries; None if it is not ours or
-    was kept server-side and has gone."""
+def read_state(value: str, states: KeptStates | None = None) -> State | None:
+    """The (query, page, as_of, starts) a page or share button carries; None if it is not
+    ours or was kept server-side and has gone."""
     state = decode_state(value, states.lookup if states else None)
     if state is None:
         return None
-    query, page, as_of = state
-    return decode_query(query), page, as_of
+    return state._replace(query=decode_query(state.query))
 
 
 def add_context(message: dict[str, Any], text: str) -> dict[str, Any]:
