@@ -170,30 +170,26 @@ class Candidate:
     milestone_day: dt.date
 
 
-def _today(now: dt.datetime, policy: Policy) -> dt.date:
+def today_of(now: dt.datetime, policy: Policy) -> dt.date:
     return now.astimezone(policy.tz).date() if now.tzinfo else now.date()
 
 
-def candidates(kb: KnowledgeBase, policy: Policy, now: dt.datetime) -> list[Candidate]:
-    """For every live dated deadline and destination, the latest milestone that has come."""
-    today = _today(now, policy)
-    out = []
-    for what in deadlined(kb, policy):
-        ms = milestone(what.date, today, policy)
-        if ms is None:
-            continue
-        name, day = ms
-        version = what.date.isoformat()
-        for dest in destinations(kb, policy, what):
-            out.append(Candidate(Key(what.item_id, name, version, dest), what, day))
-    return out
+def candidates(kb: KnowledgeBase, policy: Policy, now: dt.datetime,
+               destination: str | None = None) -> list[Candidate]:
+    """For every live dated deadline and destination (or only `destination`), the latest
+    milestone that has come. Looked up in the knowledge base's timeline (timeline.py), built
+    once per content version and policy, not recomputed for every deadline."""
+    from bot.ask.timeline import timeline  # it builds on this module's types
+
+    line = timeline(kb, policy)
+    return list(line.candidates(line.in_force(today_of(now, policy)), destination))
 
 
 def due_posts(kb: KnowledgeBase, policy: Policy, state: LedgerState, now: dt.datetime,
               cands: list[Candidate] | None = None) -> list[Post]:
     """Everything due at `now`, one Post per destination (sorted by destination). `cands`
     saves recomputing `candidates(kb, policy, now)` when the caller has them already."""
-    today = _today(now, policy)
+    today = today_of(now, policy)
     since = policy.catch_up_start(today)
     by_dest: dict[str, list[DueItem]] = {}
     stale: dict[str, list[DueItem]] = {}
@@ -225,13 +221,7 @@ def _in_order(items: list[DueItem]) -> tuple[DueItem, ...]:
 def _past_last_nag(kb: KnowledgeBase, policy: Policy, today: dt.date,
                    dests: set[str]) -> dict[str, int]:
     """For each destination getting a digest, how many of its deadlines are past their last
-    nag (the digest's overdue summary line)."""
-    out: dict[str, int] = {}
-    if not dests:
-        return out
-    for what in deadlined(kb, policy):
-        if past_last_nag(what.date, today, policy):
-            for dest in destinations(kb, policy, what):
-                if dest in dests:
-                    out[dest] = out.get(dest, 0) + 1
-    return out
+    nag (the digest's overdue summary line): counted by bisection in the timeline."""
+    from bot.ask.timeline import timeline
+
+    return timeline(kb, policy).past_last_nag(today, dests) if dests else {}
