@@ -18,7 +18,7 @@ from bot.reminders.ledger import Ledger
 from bot.reminders.sender import Sender, make_client
 from bot.reminders.tick import run_tick
 from bot.settings import ReminderTiming
-from tests import reminders_reference as reference
+from tests import plain_reference as reference
 from tests.slack_emulator import SlackEmulator
 from tests.test_synthetic import _synthetic
 

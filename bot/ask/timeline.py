@@ -45,17 +45,27 @@ class Entry(NamedTuple):
         return self.start <= day < self.end
 
 
-def milestones_of(deadline: dt.date, policy: Policy) -> list[tuple[str, dt.date]]:
-    """Every milestone a deadline can have, in the order milestones.milestone weighs them (the
-    first of two on one day wins)."""
-    out = [(f"lead-{n}", deadline - dt.timedelta(days=n)) for n in policy.lead_times]
+def milestones_of(policy: Policy) -> list[tuple[str, int]]:
+    """Every milestone a deadline can have, as days from the deadline, in the order
+    milestones.milestone weighs them (the first of two on one day wins)."""
+    out = [(f"lead-{n}", -n) for n in policy.lead_times]
     if policy.on_the_day:
-        out.append(("day", deadline))
-    every = policy.overdue_every_days
-    if every:
-        out += [(f"overdue-{k}", deadline + dt.timedelta(days=k * every))
+        out.append(("day", 0))
+    if policy.overdue_every_days:
+        out += [(f"overdue-{k}", k * policy.overdue_every_days)
                 for k in range(1, policy.overdue_nags + 1)]
     return out
+
+
+def _spans(policy: Policy) -> list[tuple[int, int, int | None]]:
+    """(milestone number, first day, the day the next one takes over, or None for the last),
+    as days from the deadline: the same for every deadline."""
+    first_of_day: dict[int, int] = {}
+    for n, (_, offset) in enumerate(milestones_of(policy)):
+        first_of_day.setdefault(offset, n)
+    days = sorted(first_of_day)
+    return [(first_of_day[day], day, days[i + 1] if i + 1 < len(days) else None)
+            for i, day in enumerate(days)]
 
 
 class Timeline:
@@ -71,29 +81,24 @@ class Timeline:
             if how not in routed:
                 routed[how] = tuple(destinations(kb, policy, w))
             self.dests.append(routed[how])
-        self.names: list[str] = []
-        number: dict[str, int] = {}
+        self.names = [name for name, _ in milestones_of(policy)]
+        spans = _spans(policy)
         last: list[Entry] = []  # each deadline's last milestone: in force for ever after
         passing: list[Entry] = []  # the others
-        counted: dict[str, list[int]] = {}  # destination -> the day each deadline is past its
-        nags = policy.overdue_nags if policy.overdue_every_days else 0  # last nag, as ordinals
+        # destination -> the day each of its deadlines is past its last nag (as ordinals):
+        # past_last_nag is today > deadline + nags * every
+        counted: dict[str, list[int]] = {}
+        nags = policy.overdue_nags if policy.overdue_every_days else 0
+        after = nags * policy.overdue_every_days
         for n, w in enumerate(self.whats):
-            first_of_day: dict[dt.date, str] = {}
-            for name, day in milestones_of(w.date, policy):
-                first_of_day.setdefault(day, name)
-            days = sorted(first_of_day)
-            for i, day in enumerate(days):
-                name = first_of_day[day]
-                if name not in number:
-                    number[name] = len(self.names)
-                    self.names.append(name)
-                end = days[i + 1].toordinal() if i + 1 < len(days) else NEVER
-                (last if end == NEVER else passing).append(
-                    Entry(n, number[name], day.toordinal(), end))
-            # past_last_nag: today > deadline + nags * every
-            past = (w.date + dt.timedelta(days=nags * policy.overdue_every_days)).toordinal()
+            d = w.date.toordinal()
+            for m, start, end in spans:
+                if end is None:
+                    last.append(Entry(n, m, d + start, NEVER))
+                else:
+                    passing.append(Entry(n, m, d + start, d + end))
             for dest in self.dests[n]:
-                counted.setdefault(dest, []).append(past)
+                counted.setdefault(dest, []).append(d + after)
         self._last = _Sorted(last)
         self._passing = _Sorted(passing)
         self.gap = max((e.end - e.start for e in passing), default=0)

@@ -92,7 +92,7 @@ def _tick(kb: KnowledgeBase, policy: Policy, ledger: Ledger, sender: Sender, now
                          owner_over=lambda _owner: lock is None or lock.check())
 
     result = TickResult(day, "ran", settled=settle())
-    due = _due.setdefault(ledger, Due())
+    due = due_of(ledger)
     cands = due.candidates(kb, policy, now)  # less what earlier ticks found sent
     state = ledger.state(c.key for c in cands)
     due.settled(ledger.seen_sent)
@@ -113,6 +113,11 @@ def _tick(kb: KnowledgeBase, policy: Policy, ledger: Ledger, sender: Sender, now
     result.pending = [r.key for r in ledger.rows("pending")]
     _alert(sender, result)
     return result
+
+
+def due_of(ledger: Ledger) -> Due:
+    """The Due of a ledger: what the ticks over it have found sent so far."""
+    return _due.setdefault(ledger, Due())
 
 
 def _alert(sender: Sender, result: TickResult) -> None:

@@ -1,11 +1,13 @@
-"""The reminders' plain recomputation, as it was before the timeline (bot/ask/timeline.py): every
-live deadline's milestones worked out afresh on every tick. Kept here, verbatim, as the
-reference the timeline's answers are compared with (tests/test_reminders_timeline.py)."""
+"""The code as it was before the timeline (bot/ask/timeline.py), verbatim: the reminders' plain
+recomputation (every live deadline's milestones worked out afresh on every tick), the `digest`
+preview and the `calendar` built from it and from every finding. The reference the faster code's
+answers are compared with (tests/test_reminders_timeline.py) and the benchmark's "before"."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from bot.ask.digest import DigestPreview, next_tick, routing
 from bot.ask.milestones import (
     Candidate,
     DueItem,
@@ -14,9 +16,12 @@ from bot.ask.milestones import (
     Post,
     deadlined,
     destinations,
+    is_user,
     milestone,
     past_last_nag,
 )
+from bot.ask.queries import _deadline_rows
+from bot.ask.results import CalendarResult
 from bot.content.kb import KnowledgeBase
 from bot.content.policy import Policy
 
@@ -86,3 +91,32 @@ def _past_last_nag(kb: KnowledgeBase, policy: Policy, today: dt.date,
                 if dest in dests:
                     out[dest] = out.get(dest, 0) + 1
     return out
+
+
+# --- the digest preview and the calendar, as they were ------------------------------------------
+
+def preview(kb: KnowledgeBase, policy: Policy, destination: str | None, now: dt.datetime,
+            state_of=None) -> DigestPreview:
+    destination = destination or policy.default_channel
+    when = next_tick(policy, now)
+    dests = routing(policy)
+    routed = (policy.direct_messages if is_user(destination)
+              else any(channel == destination for channel, _ in dests))
+    items: tuple[DueItem, ...] = ()
+    post = None
+    if when is not None and routed:
+        cands = [c for c in candidates(kb, policy, when) if c.key.destination == destination]
+        state = state_of([c.key for c in cands]) if state_of else LedgerState()
+        posts = due_posts(kb, policy, state, when, cands)
+        post = posts[0] if posts else None
+        items = post.items if post else ()
+    return DigestPreview(destination, when, items, routed, dests, policy.direct_messages,
+                         policy.timezone, len(post.stale) if post else 0,
+                         post.since if post else None, post.past_last_nag if post else 0)
+
+
+def calendar(kb: KnowledgeBase, as_of: dt.date, limit: int = 5) -> CalendarResult:
+    rows = [r for f in kb.findings for r in _deadline_rows(kb, f, as_of) if r.deadline.date]
+    upcoming = sorted((r for r in rows if r.days is not None and r.days <= 0 and r.finding.is_live),
+                      key=lambda r: (r.deadline.date, r.item_id))
+    return CalendarResult(as_of, upcoming[:limit], len(rows))
