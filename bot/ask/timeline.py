@@ -18,18 +18,17 @@ milestones for 43 forces is a few megabytes. Candidates are built only for what 
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from bot.ask.memo import memo
 from bot.ask.milestones import Candidate, Deadlined, Key, deadlined, destinations
 from bot.content.kb import KnowledgeBase
 from bot.content.policy import Policy
 
 NEVER = 2**31 - 1  # the "next milestone" of a deadline's last one: it is never taken over
-POLICIES_PER_KB = 4  # a knowledge base is ticked with its own policy (tests, the bench: others)
 
 
 class Entry(NamedTuple):
@@ -159,23 +158,6 @@ class _Sorted:
                 for i in range(lo, hi)]
 
 
-_timelines: dict[int, tuple[weakref.ref, dict[Policy, Timeline]]] = {}
-
-
 def timeline(kb: KnowledgeBase, policy: Policy) -> Timeline:
     """The timeline of `kb` under `policy`, built once and kept as long as `kb` is."""
-    key = id(kb)
-    hit = _timelines.get(key)
-    if hit is None or hit[0]() is not kb:
-        def forget(ref: weakref.ref, key: int = key) -> None:
-            if _timelines.get(key, (None,))[0] is ref:
-                del _timelines[key]
-
-        hit = (weakref.ref(kb, forget), {})
-        _timelines[key] = hit
-    built = hit[1]
-    if policy not in built:
-        if len(built) >= POLICIES_PER_KB:
-            built.clear()
-        built[policy] = Timeline(kb, policy)
-    return built[policy]
+    return memo(kb, ("timeline", policy), lambda: Timeline(kb, policy))
