@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import create_engine, insert, update  # noqa: E402
 
-from bot.ask import digest, queries  # noqa: E402
+from bot.ask import dashboard, digest, queries  # noqa: E402
 from bot.ask.milestones import candidates, due_posts  # noqa: E402
 from bot.ask.timeline import Timeline  # noqa: E402
 from bot.content import loader  # noqa: E402
@@ -57,6 +57,7 @@ from bot.reminders.migrate import drop  # noqa: E402
 from bot.reminders.sender import Sender, make_client  # noqa: E402
 from bot.reminders.tick import TickResult, due_of, run_tick  # noqa: E402
 from bot.settings import ReminderTiming  # noqa: E402
+from tests import plain_dashboard  # noqa: E402
 from tests import plain_reference as plain  # noqa: E402
 from tests.slack_emulator import SlackEmulator  # noqa: E402
 
@@ -118,8 +119,10 @@ def median_ms(fn, repeat: int = 5) -> float:
 
 
 def previews(kb, policy: Policy, now: dt.datetime) -> list[tuple[str, str]]:
-    """`digest` (the default channel's next digest, no ledger) and `calendar`, uncached:
-    before (the code before the timeline) and after, in ms."""
+    """`digest` (the default channel's next digest, no ledger), `calendar` and the App Home
+    dashboard, uncached: before (the code before the indexes) and after, in ms. The dashboard
+    keeps its RAG totals for the day: after, it is timed on the first opening of five days
+    and again on the same day."""
     rows = []
     for name, before, after in (
             ("digest preview", lambda: plain.preview(kb, policy, None, now),
@@ -128,6 +131,12 @@ def previews(kb, policy: Policy, now: dt.datetime) -> list[tuple[str, str]]:
              lambda: queries.calendar(kb, now.date()))):
         b, a = median_ms(before), median_ms(after)
         rows.append((f"{name}: before / after", f"{b:.1f} / {a:.1f} ms ({b / a:.0f}x)"))
+    days = iter(range(1, 100))
+    b = median_ms(lambda: plain_dashboard.build(kb, now.date()), repeat=3)
+    first = median_ms(lambda: dashboard.build(kb, now.date() + dt.timedelta(days=next(days))))
+    again = median_ms(lambda: dashboard.build(kb, now.date()))
+    rows.append(("App Home dashboard: before / after (first of the day, again)",
+                 f"{b:.1f} / {first:.1f}, {again:.1f} ms"))
     return rows
 
 
