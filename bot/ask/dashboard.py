@@ -21,6 +21,8 @@ from bot.content.kb import KnowledgeBase
 from bot.content.model import Figure, Finding, Inspection
 from bot.content.policy import policy_of
 
+RAG_DAYS_KEPT = 7  # days of RAG totals a knowledge base keeps (a test or preview asks others)
+
 
 @dataclass(frozen=True)
 class AreaGrade:
@@ -182,7 +184,12 @@ def rag_totals(kb: KnowledgeBase, as_of: dt.date) -> dict[str, int]:
                 counts[colour] += 1
         return counts
 
-    return dict(memo(kb, ("rag totals", as_of), count))
+    days: dict[dt.date, dict[str, int]] = memo(kb, "rag totals", dict)
+    if as_of not in days:
+        if len(days) >= RAG_DAYS_KEPT:
+            days.clear()
+        days[as_of] = count()
+    return dict(days[as_of])
 
 
 def build(kb: KnowledgeBase, as_of: dt.date) -> Dashboard:
