@@ -46,8 +46,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from sqlalchemy import create_engine, insert, update  # noqa: E402
 
 from bot.ask import dashboard, digest, queries  # noqa: E402
-from bot.ask.milestones import candidates, due_posts  # noqa: E402
-from bot.ask.timeline import Timeline  # noqa: E402
+from bot.ask.milestones import (  # noqa: E402
+    Timeline,  # noqa: E402
+    candidates,
+    due_posts,
+)
 from bot.content import loader  # noqa: E402
 from bot.content.policy import Policy, Route  # noqa: E402
 from bot.database import engine_url  # noqa: E402

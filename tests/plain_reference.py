@@ -1,7 +1,8 @@
-"""The code as it was before the timeline (bot/ask/timeline.py), verbatim: the reminders' plain
-recomputation (every live deadline's milestones worked out afresh on every tick), the `digest`
-preview and the `calendar` built from it and from every finding. The reference the faster code's
-answers are compared with (tests/test_reminders_timeline.py) and the benchmark's "before"."""
+"""The code as it was before the timeline (in bot/ask/milestones.py), verbatim: the reminders'
+plain recomputation (every live deadline's milestones worked out afresh on every tick), the
+`digest` preview and the `calendar` built from it and from every finding. The reference the
+faster code's answers are compared with (tests/test_reminders_timeline.py) and the benchmark's
+"before"."""
 
 from __future__ import annotations
 

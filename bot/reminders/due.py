@@ -17,8 +17,7 @@ import datetime as dt
 import threading
 from collections.abc import Set
 
-from bot.ask.milestones import Candidate, Key, today_of
-from bot.ask.timeline import Entry, Timeline, timeline
+from bot.ask.milestones import Candidate, Entry, Key, Timeline, timeline, today_of
 from bot.content.kb import KnowledgeBase
 from bot.content.policy import Policy
 
