@@ -1,7 +1,7 @@
-"""The reminders' timeline (the timeline in bot/ask/milestones.py) and a running bot's incremental ticks
+"""The reminders' timeline (bot/ask/milestones.py) and a running bot's incremental ticks
 (bot/reminders/due.py) send exactly what the plain recomputation sends: the same reminders, on
 the same days, to the same destinations, in the same digests. The reference is the code as it
-was before the timeline (tests/reminders_reference.py), on the shipped content and on a small
+was before the timeline (tests/plain_reference.py), on the shipped content and on a small
 synthetic knowledge base."""
 
 from __future__ import annotations
