@@ -45,7 +45,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import create_engine, insert, update  # noqa: E402
 
-from bot.ask.milestones import candidates, due_posts  # noqa: E402
+from bot.ask import dashboard, digest, queries  # noqa: E402
+from bot.ask.milestones import (  # noqa: E402
+    Timeline,  # noqa: E402
+    candidates,
+    due_posts,
+)
 from bot.content import loader  # noqa: E402
 from bot.content.policy import Policy, Route  # noqa: E402
 from bot.database import engine_url  # noqa: E402
@@ -53,8 +58,10 @@ from bot.reminders.leader import TickLock  # noqa: E402
 from bot.reminders.ledger import Ledger, reminders  # noqa: E402
 from bot.reminders.migrate import drop  # noqa: E402
 from bot.reminders.sender import Sender, make_client  # noqa: E402
-from bot.reminders.tick import TickResult, run_tick  # noqa: E402
+from bot.reminders.tick import TickResult, due_of, run_tick  # noqa: E402
 from bot.settings import ReminderTiming  # noqa: E402
+from tests import plain_dashboard  # noqa: E402
+from tests import plain_reference as plain  # noqa: E402
 from tests.slack_emulator import SlackEmulator  # noqa: E402
 
 POLICY = Policy(default_channel="C0DIGEST", direct_messages=True, routes=(
@@ -79,6 +86,84 @@ def tick_compute(kb, policy: Policy, ledger: Ledger, now: dt.datetime, repeat: i
         due_posts(kb, policy, ledger.state(c.key for c in cands), now, cands)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def plain_compute(kb, policy: Policy, ledger: Ledger, now: dt.datetime, repeat: int = 3) -> float:
+    """The same, as the code did before the timeline (every deadline recomputed): the before."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        cands = plain.candidates(kb, policy, now)
+        plain.due_posts(kb, policy, ledger.state(c.key for c in cands), now, cands)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def running_compute(kb, policy: Policy, ledger: Ledger, now: dt.datetime) -> float:
+    """Seconds a running bot's tick takes to work out its digests, exactly as run_tick does
+    (with the ledger's Due, so what earlier ticks found sent is not looked at again). The tick
+    itself, run next on the same day, then has nothing new to look at."""
+    t0 = time.perf_counter()
+    due = due_of(ledger)
+    cands = due.candidates(kb, policy, now)
+    state = ledger.state(c.key for c in cands)
+    due.settled(ledger.seen_sent)
+    due_posts(kb, policy, state, now, cands)
+    return time.perf_counter() - t0
+
+
+def median_ms(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def previews(kb, policy: Policy, now: dt.datetime) -> list[tuple[str, str]]:
+    """`digest` (the default channel's next digest, no ledger), `calendar` and the App Home
+    dashboard, uncached: before (the code before the indexes) and after, in ms. The dashboard
+    keeps its RAG totals for the day: after, it is timed on the first opening of five days
+    and again on the same day."""
+    rows = []
+    for name, before, after in (
+            ("digest preview", lambda: plain.preview(kb, policy, None, now),
+             lambda: digest.preview(kb, policy, None, now)),
+            ("calendar", lambda: plain.calendar(kb, now.date()),
+             lambda: queries.calendar(kb, now.date()))):
+        b, a = median_ms(before), median_ms(after)
+        rows.append((f"{name}: before / after", f"{b:.1f} / {a:.1f} ms ({b / a:.0f}x)"))
+    days = iter(range(1, 100))
+    b = median_ms(lambda: plain_dashboard.build(kb, now.date()), repeat=3)
+    first = median_ms(lambda: dashboard.build(kb, now.date() + dt.timedelta(days=next(days))))
+    again = median_ms(lambda: dashboard.build(kb, now.date()))
+    rows.append(("App Home dashboard: before / after (first of the day, again)",
+                 f"{b:.1f} / {first:.1f}, {again:.1f} ms"))
+    return rows
+
+
+def shipped_year(policy: Policy, tmp: Path) -> dict[str, float]:
+    """The shipped content's ticks over its busiest year (2016-17), delivered straight into a
+    ledger (no Slack): a running bot's tick compute, median and max, and the plain one."""
+    kb = loader.load(ROOT / "content")
+    ledger = Ledger(f"sqlite:///{tmp / 'shipped.sqlite3'}").create()
+    times, before = [], []
+    for n in range(365):
+        day = dt.date(2016, 9, 1) + dt.timedelta(days=n)
+        if not policy.is_working_day(day):
+            continue
+        now = dt.datetime.combine(day, dt.time(9), tzinfo=policy.tz)
+        if n % 30 == 0:
+            before.append(plain_compute(kb, policy, Ledger(ledger.engine), now, repeat=1))
+        times.append(running_compute(kb, policy, ledger, now))
+        for post in due_posts(kb, policy, ledger.state(), now):
+            claim = ledger.claim(post.keys, post.destination)
+            ledger.confirm(claim.digest, post.destination, "1.0")
+    t0 = time.perf_counter()
+    Timeline(kb, policy)
+    return dict(median=statistics.median(times), max=max(times), plain=statistics.median(before),
+                built=time.perf_counter() - t0, kb=kb)
 
 
 def destination_of(call) -> str | None:
@@ -115,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--database-url", help="the ledger's database (default: a SQLite file); "
                     "its reminder tables are dropped first")
+    ap.add_argument("--content", type=Path, help="a synthetic content folder to use (e.g. one "
+                    "bench/synthetic.py wrote) instead of generating one")
     ap.add_argument("--fault-every", type=int, default=9,
                     help="inject a fault on every Nth working day (0: none)")
     a = ap.parse_args(argv)
@@ -126,9 +213,15 @@ def main(argv: list[str] | None = None) -> int:
 def run(a: argparse.Namespace, tmp: Path) -> int:
     from synthetic import generate
 
-    generate(tmp / "content", forces=a.forces, base_date=dt.date(a.year, 7, 1))
-    kb = loader.load(tmp / "content")
+    if a.content is None:
+        a.content = tmp / "content"
+        generate(a.content, forces=a.forces, base_date=dt.date(a.year, 7, 1))
+    kb = loader.load(a.content)
     policy = POLICY
+    t0 = time.perf_counter()
+    Timeline(kb, policy)
+    built = time.perf_counter() - t0
+    shipped = shipped_year(policy, tmp)
     if a.database_url:
         engine = create_engine(engine_url(a.database_url))
         drop(engine)
@@ -144,6 +237,8 @@ def run(a: argparse.Namespace, tmp: Path) -> int:
     first_tick = tick_compute(kb, policy, ledger, at(start))
     per_dest: list[int] = []
     tick_times: list[float] = []
+    computed: list[float] = []  # a running bot's tick compute, each working day
+    before: list[float] = []  # the plain recomputation's, on every 30th day
     ticks = 0
     retry = Counter()  # figures of the same-day retries
     kinds = list(FAULTS)
@@ -159,12 +254,18 @@ def run(a: argparse.Namespace, tmp: Path) -> int:
             if a.fault_every and policy.is_working_day(day) and ticks % a.fault_every == 0:
                 fault = kinds[(ticks // a.fault_every) % len(kinds)]
                 slack.inject("chat.postMessage", channel="C0DIGEST", **FAULTS[fault])
-            before = len(slack.calls)
+            t0 = time.perf_counter()
+            if n % 30 == 0:
+                before.append(plain_compute(kb, policy, ledger, at(day), repeat=1))
+            if policy.is_working_day(day):
+                computed.append(running_compute(kb, policy, ledger, at(day)))
+            t_year += time.perf_counter() - t0  # not part of the year's wall time
+            calls = len(slack.calls)
             t0 = time.perf_counter()
             r = run_tick(kb, policy, ledger, sender, at(day), lock=lock, timing=TIMING)
             tick_times.append(time.perf_counter() - t0)
             ticks += r.status == "ran"
-            counts = Counter(filter(None, map(destination_of, slack.calls[before:])))
+            counts = Counter(filter(None, map(destination_of, slack.calls[calls:])))
             # a DM's calls are counted under the user: conversations.open names the user,
             # chat.postMessage the DM channel it returned
             per_dest.extend(counts.values())
@@ -177,6 +278,9 @@ def run(a: argparse.Namespace, tmp: Path) -> int:
         last_tick = tick_compute(kb, policy, ledger, last_day)  # warm: as the running bot
         # a new process: nothing known sent yet
         last_tick_cold = tick_compute(kb, policy, Ledger(ledger.engine), last_day, repeat=1)
+        last_plain = plain_compute(kb, policy, ledger, last_day)
+        timed = previews(kb, policy, last_day)
+        timed_shipped = previews(shipped["kb"], policy, at(dt.date(2017, 4, 24)))
         empty = Ledger(f"sqlite:///{tmp / 'empty.sqlite3'}").create()
         last_tick_empty = tick_compute(kb, policy, empty, last_day)
 
@@ -208,6 +312,18 @@ def run(a: argparse.Namespace, tmp: Path) -> int:
         ("ledger database", ledger.engine.dialect.name),
         ("forces / findings / live dated deadlines",
          f"{a.forces} / {len(kb.findings):,} / {live:,}"),
+        ("timeline built (once per content version and policy)",
+         f"{built * 1000:.0f} ms (shipped content: {shipped['built'] * 1000:.1f} ms)"),
+        ("a running bot's tick computed: median / max over the year",
+         f"{statistics.median(computed) * 1000:.1f} / {max(computed) * 1000:.1f} ms"),
+        ("  the same for the shipped content (a year from Sep 2016)",
+         f"{shipped['median'] * 1000:.2f} / {shipped['max'] * 1000:.2f} ms"),
+        ("  before (plain recomputation): median of every 30th day",
+         f"{statistics.median(before) * 1000:.0f} ms (shipped content: "
+         f"{shipped['plain'] * 1000:.2f} ms)"),
+        (f"  before, day {a.days} with the ledger full", f"{last_plain * 1000:.0f} ms"),
+        *timed,
+        *((f"{k} (shipped content)", v) for k, v in timed_shipped),
         ("one tick computed: first day, empty ledger", f"{first_tick * 1000:.0f} ms"),
         (f"one tick computed: day {a.days}, empty ledger", f"{last_tick_empty * 1000:.0f} ms"),
         (f"one tick computed: day {a.days}, {len(sent_rows):,} ledger rows",

@@ -392,3 +392,33 @@ def test_a_forces_search_quotes_only_its_own_reports(two, ask):
     assert "durham-peel" not in cleveland.text, cleveland.text
     assert isinstance(two.scoped("durham").texts, type(two.scoped("cleveland").texts))
     assert set(two.scoped("durham").texts) == set(two.scoped("durham").index["document"])
+
+
+def test_the_reminders_timeline_routes_each_deadline_by_its_own_force(content, tmp_path):
+    """The timeline works routes out once per kind of deadline; with a policy that routes by
+    force, a Durham and a Cleveland deadline of the same area, owner (none) and kind still go
+    to their own force's channel."""
+    from bot.ask.milestones import Timeline, destinations
+    from bot.content.policy import policy_of
+
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy)
+    draft = copy / "durham" / "2023-peel.yaml"
+    text = draft.read_text(encoding="utf-8").replace('    owner: "durham-head-of-crime"\n', "")
+    # Durham's dated recommendation in the area of two of Cleveland's dated ones
+    text = text.replace('  - id: "dur-2023-rec-02"\n    kind: "recommendation"\n'
+                        '    area: "investigation"\n', '  - id: "dur-2023-rec-02"\n'
+                        '    kind: "recommendation"\n    area: "vulnerability"\n')
+    draft.write_text(text, encoding="utf-8")
+    two = loader.load(copy)
+    policy = policy_of(two)
+    line = Timeline(two, policy)
+    durham = next(w for w in line.whats if w.item_id.startswith("dur-"))
+    assert any(w.item_id.startswith("cle-") and (w.area, w.owner, w.kind)
+               == (durham.area, durham.owner, durham.kind) for w in line.whats)
+    mine = {w.item_id: dests for w, dests in zip(line.whats, line.dests, strict=True)}
+    assert any(i.startswith("dur-") for i in mine) and any(i.startswith("cle-") for i in mine)
+    for w, dests in zip(line.whats, line.dests, strict=True):
+        assert list(dests) == destinations(two, policy, w), w.item_id
+        expected = "C0DURHAM" if w.item_id.startswith("dur-") else "C0CLEVE"
+        assert expected in dests, (w.item_id, dests)

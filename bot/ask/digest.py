@@ -78,7 +78,7 @@ def preview(kb: KnowledgeBase, policy: Policy, destination: str | None, now: dt.
     items: tuple[DueItem, ...] = ()
     post = None
     if when is not None and routed:
-        cands = [c for c in candidates(kb, policy, when) if c.key.destination == destination]
+        cands = candidates(kb, policy, when, destination)
         state = state_of([c.key for c in cands]) if state_of else LedgerState()
         posts = due_posts(kb, policy, state, when, cands)
         post = posts[0] if posts else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from bisect import bisect_left
 from collections import defaultdict
 
 from bot.ask.asof import (
@@ -16,6 +17,7 @@ from bot.ask.asof import (
     published_by,
     undated_note,
 )
+from bot.ask.memo import memo
 from bot.ask.results import (
     AreaResult,
     AreaRow,
@@ -164,11 +166,34 @@ def due(kb: KnowledgeBase, as_of: dt.date, days: int = 30, words: str = "") -> F
     return FindingsResult(title, as_of, rows, unresolved, "due", label, days)
 
 
+def upcoming(kb: KnowledgeBase, as_of: dt.date, limit: int, published: bool = False
+             ) -> list[DeadlineRow]:
+    """The first `limit` deadlines of live findings from `as_of` on (`published`: only of
+    inspections out by then), by date then id: found by bisection in the dated deadlines, so
+    little more than what is shown is looked at."""
+    ahead = kb.deadlines()
+    items: list[DeadlineItem] = []
+    for n in range(bisect_left(ahead.dates, as_of), len(ahead.dates)):
+        if items and len(items) >= limit and ahead.dates[n] != items[-1].deadline.date:
+            break  # every deadline of the last day shown is in: ties go by id below
+        i = ahead.dated[n]
+        if not published or published_by(kb.inspection(i.finding.inspection), as_of):
+            items.append(i)
+    items.sort(key=lambda i: (i.deadline.date, i.item_id))
+    rows = []
+    for i in items[:limit]:  # whenever its inspection was published, as `calendar` lists them
+        owner = kb.owner(i.finding.owner)
+        rows.append(DeadlineRow(i.finding, i.item_id, i.text, i.deadline,
+                                (as_of - i.deadline.date).days if i.deadline.date else None,
+                                owner.role if owner else None))
+    return rows
+
+
 def calendar(kb: KnowledgeBase, as_of: dt.date, limit: int = 5) -> CalendarResult:
-    rows = [r for f in kb.findings for r in _deadline_rows(kb, f, as_of) if r.deadline.date]
-    upcoming = sorted((r for r in rows if r.days is not None and r.days <= 0 and r.finding.is_live),
-                      key=lambda r: (r.deadline.date, r.item_id))
-    return CalendarResult(as_of, upcoming[:limit], len(rows))
+    """The next deadlines, and how many are dated in all (counted once per knowledge base)."""
+    total = memo(kb, "dated deadlines", lambda: sum(
+        1 for f in kb.findings for _, d in f.deadlines if d.date))
+    return CalendarResult(as_of, upcoming(kb, as_of, limit), total)
 
 
 # --- figures ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ policy travels with the knowledge base (`kb.policy`; `policy_of(kb)`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -53,6 +53,32 @@ class Quiet:
     note: str | None = None
 
 
+class FrozenMap(Mapping[str, str]):
+    """A read-only mapping that hashes, so a Policy holding one can key a memo (the reminders'
+    timeline is worked out once per knowledge base and policy)."""
+
+    def __init__(self, items: Mapping[str, str]):
+        self._items = dict(items)
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._items.items())))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self._items) == dict(other)
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+
 @dataclass(frozen=True)
 class Policy:
     default_channel: str = DEFAULT_CHANNEL
@@ -71,7 +97,7 @@ class Policy:
     routes: tuple[Route, ...] = ()
     # channel id -> the force it belongs to (several forces in one base): questions asked
     # there are about that force, and that force's reminders no route takes go there
-    channel_forces: Mapping[str, str] = field(default_factory=dict)
+    channel_forces: Mapping[str, str] = field(default_factory=lambda: FrozenMap({}))
     quiet_periods: tuple[Quiet, ...] = ()
     retries_until: str = "17:00"  # same-day retries of a failed digest stop at this local time
     _holidays: dict = field(default_factory=dict, compare=False, repr=False)
@@ -215,7 +241,7 @@ def build(d: LDict, ids: Mapping[str, Collection[str]] | None,
             channel_forces[c["channel"]] = c["force"]
         m = c.key_marks.get("channel", c.mark)
         where.setdefault(c["channel"], f"{m.file}:{m.line}:{m.column}")
-    kw["channel_forces"] = channel_forces
+    kw["channel_forces"] = FrozenMap(channel_forces)
     quiet = []
     for i, q in enumerate(d.get("quiet_periods") or []):
         if "from" in q and "to" in q:

@@ -16,7 +16,7 @@ import sqlite3
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -250,6 +250,11 @@ class Ledger:
         # tick asked about (older milestones are never asked about again).
         self._sent = known | {_key(r) for r in rows if r.state == "sent"}
         return LedgerState(frozenset(taken_now), _versions(sent), failed)
+
+    @property
+    def seen_sent(self) -> Set[Key]:
+        """The keys the last state(keys) found sent (a tick's Due drops them for good)."""
+        return self._sent
 
     @staticmethod
     def _versions_query():

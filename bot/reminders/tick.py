@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import weakref
 from dataclasses import dataclass, field
 
-from bot.ask.milestones import Key, Post, candidates, due_posts
+from bot.ask.milestones import Key, Post, due_posts
 from bot.content.kb import KnowledgeBase
 from bot.content.policy import Policy
+from bot.reminders.due import Due
 from bot.reminders.leader import TickLock
 from bot.reminders.ledger import Ledger
 from bot.reminders.reconcile import Settled, reconcile
@@ -21,6 +23,8 @@ from bot.reminders.sender import CHANNEL_FAULTS, LockLost, Outcome, Sender, erro
 from bot.settings import ReminderTiming
 
 log = logging.getLogger(__name__)
+# each ledger's Due: what its last tick did not find sent, kept while the ledger is in use
+_due: weakref.WeakKeyDictionary[Ledger, Due] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -88,8 +92,11 @@ def _tick(kb: KnowledgeBase, policy: Policy, ledger: Ledger, sender: Sender, now
                          owner_over=lambda _owner: lock is None or lock.check())
 
     result = TickResult(day, "ran", settled=settle())
-    cands = candidates(kb, policy, now)
-    result.posts = due_posts(kb, policy, ledger.state(c.key for c in cands), now, cands)
+    due = due_of(ledger)
+    cands = due.candidates(kb, policy, now)  # less what earlier ticks found sent
+    state = ledger.state(c.key for c in cands)
+    due.settled(ledger.seen_sent)
+    result.posts = due_posts(kb, policy, state, now, cands)
     for post in result.posts:
         try:
             outcome = sender.send(post, owner=owner, guard=lock.check if lock else None)
@@ -106,6 +113,11 @@ def _tick(kb: KnowledgeBase, policy: Policy, ledger: Ledger, sender: Sender, now
     result.pending = [r.key for r in ledger.rows("pending")]
     _alert(sender, result)
     return result
+
+
+def due_of(ledger: Ledger) -> Due:
+    """The Due of a ledger: what the ticks over it have found sent so far."""
+    return _due.setdefault(ledger, Due())
 
 
 def _alert(sender: Sender, result: TickResult) -> None:
