@@ -95,7 +95,7 @@ def child(kind: str, content: str, api_url: str) -> None:
     else:
         from bot.live import LiveKnowledgeBase
 
-        holder = LiveKnowledgeBase(content)
+        holder = LiveKnowledgeBase(content, cache_dir=settings.cache_dir)  # as `serve` does
         app = build_app(settings, holder, client=client,
                         cache_size=0 if kind == "ours-uncached" else 256)
     server = HttpServer(make_wsgi_app(app, holder), "127.0.0.1", 0)
