@@ -422,3 +422,20 @@ def test_the_reminders_timeline_routes_each_deadline_by_its_own_force(content, t
         assert list(dests) == destinations(two, policy, w), w.item_id
         expected = "C0DURHAM" if w.item_id.startswith("dur-") else "C0CLEVE"
         assert expected in dests, (w.item_id, dests)
+
+
+@pytest.mark.parametrize("text", ["area investigation", "overdue", "judgments latest",
+                                  "findings", "figures calls", "search investigation training"])
+def test_an_answer_for_every_force_says_whose_each_line_is(two, ask, text):
+    """Listings that mix forces name the force on each item's line (the finding ids' prefixes
+    are a maintainer's convention, not something a reader can rely on); one force's answer
+    does not repeat its name on every line."""
+    mixed = ask(text)
+    for chunk in mixed.chunks:
+        if chunk.item_id and forces.force_of(two, chunk.item_id):
+            assert f"{forces.force_of(two, chunk.item_id).name} · " in chunk.text, chunk.text
+    lines = mixed.text.splitlines()
+    assert any("Durham Constabulary · " in x for x in lines) or text == "figures calls"
+    assert any("Cleveland Police · " in x for x in lines)
+    one = ask(f"{text} cleveland")
+    assert "Cleveland Police · " not in one.text

@@ -58,8 +58,11 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
     if shown is not None:  # `show ID`: an id is one force's already, whichever is the default
         owner = forces.force_of(kb, shown)
         force = owner.id if owner else force
-    view = kb.scoped(force) if force and shown is None else kb
-    rendered = _answer(view, renderer, taken.text, as_of, context, asker)
+    # A digest preview shows what will be posted to the channel: the whole base's reminders
+    # as routed there (by force, where the policy says so), each line naming its force.
+    whole = shown is not None or _is_digest(taken.text)
+    view = kb.scoped(force) if force and not whole else kb
+    rendered = _answer(view, renderer.on(view), taken.text, as_of, context, asker)
     line = renderer.note(FORCE_TEMPLATE, scope=forces.scope_line(kb, force))
     rendered = _with_line(rendered, line)
     if rendered.question:
@@ -81,6 +84,11 @@ def _refused(text: str) -> bool:
     except CommandError:
         return True
     return False
+
+
+def _is_digest(text: str) -> bool:
+    words = text.split()
+    return bool(words) and not is_question(text) and words[0].lower() == "digest"
 
 
 def _shown_id(text: str) -> str | None:

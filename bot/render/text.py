@@ -123,6 +123,11 @@ class Renderer:
         self.env = env
         self.kb = kb
 
+    def on(self, kb: KnowledgeBase) -> Renderer:
+        """The same templates over another knowledge base (a force's view: its answers then
+        look things up, and count forces, in the view)."""
+        return self if kb is self.kb else Renderer(self.env, kb)
+
     def _cite(self, src: SourceRef) -> str:
         # Short form for lists: the document's number and the line ("002 line 267").
         return f"{src.document.split('_')[0]} line {src.line}"
