@@ -37,7 +37,7 @@ from bot.content import loader
 from bot.content.compact import compact
 from bot.content.filecache import FileCache
 from bot.content.kb import KnowledgeBase
-from bot.content.passages import FileTexts, PassageIndex, texts_hash
+from bot.content.passages import FileTexts, PassageIndex, cited_lines, texts_hash
 from bot.content.yamlfile import display_path
 from bot.errors import Problem
 
@@ -212,6 +212,7 @@ def build(content_dir: str, folder: str, version: str) -> list[Problem]:
         return problems  # edited while it was read: what was read is not that version
     kb = compact(kb)
     index_of(kb)
+    cited_lines(kb)  # what a search's passages look up: built here, not on a first search
     texts = _passages_file(Path(folder), kb)
     object.__setattr__(kb, "texts", texts)
     kb.index["texts"] = texts
@@ -245,6 +246,7 @@ def load(content_dir: Path, folder: Path | None,
     kb, problems = loader.check(content_dir)
     if kb is not None:
         index_of(kb)
+        cited_lines(kb)
     return kb, problems
 
 
