@@ -21,7 +21,7 @@ from bot import kbcache
 from bot.content.kb import KnowledgeBase
 from bot.errors import ContentInvalid, Problem
 from bot.kbcache import content_version, watched_files
-from bot.render.templating import build_env
+from bot.render.templating import build_env, warm
 from bot.render.text import Renderer
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ class LiveKnowledgeBase:
         self.on_errors = on_errors  # settable later: `serve` wires it once the client exists
         self.on_change: list[OnChange] = []  # each called once per newly served version
         self.env = env or build_env()
+        warm(self.env)
         self.poll_interval = poll_interval
         self.refused: ReloadResult | None = None  # the latest broken version, if any
         self._lock = threading.Lock()

@@ -184,3 +184,15 @@ def build_env(templates_dir: Path | None = None) -> jinja2.Environment:
     )
     env.globals.update(item=item)
     return env
+
+
+def warm(env: jinja2.Environment) -> None:
+    """Compile every message template now, so that no answer waits for its template (a first
+    answer took 200 ms more, and answers asked at once queued behind it). A template that does
+    not compile is left for the answer that needs it to report (GET /healthz checks them
+    all)."""
+    for name in REQUIRED_TEMPLATES:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            continue
