@@ -91,6 +91,26 @@ def test_answers_from_the_cache_equal_a_fresh_validation(which, synthetic, tmp_p
     assert cached.lines(sorted(fresh.texts)[0]) == fresh.lines(sorted(fresh.texts)[0])
 
 
+def test_searches_asked_at_once_from_the_cache_give_the_same_answers(tmp_path):
+    """A knowledge base served from the cache reads its passage database through a connection
+    a thread: eight searches and questions at once give what they give one at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    kbcache.load(CONTENT, tmp_path / "cache")
+    cached, _ = kbcache.load(CONTENT, tmp_path / "cache")
+    assert cached is not None
+    texts = ["search domestic abuse risk", "what did they say about outcomes",
+             "search stop and search 2017", "what did they say about calls",
+             "search county lines", "figures stop and search 2017", "search vetting",
+             "search mental health 2016"] * 3
+    alone = _answers(cached, texts)
+    renderer = Renderer(build_env(), cached)
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda t: to_message(answer(cached, renderer, t, AS_OF),
+                                                      command=t), texts))
+    assert together == alone[::2]  # page 1 of each
+
+
 def _only_file(folder: Path) -> Path:
     files = list(folder.glob("kb-*.pickle"))
     assert len(files) == 1, files

@@ -15,6 +15,7 @@ knowledge base (a content edit that goes live loads a new one): never by hand.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import re
@@ -120,9 +121,26 @@ class PassageIndex:
     served from the cache (bot/kbcache.py), so that the serving process holds none of the
     reports' text and reads a sentence when it is shown."""
 
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db: sqlite3.Connection, path: str | None = None):
         self.db = db
         self._lock = threading.Lock()
+        # A database file (served from the cache) is read through one read-only connection a
+        # thread, so searches asked at once run side by side (SQLite works outside the GIL);
+        # an index built in memory has one connection, taken in turn.
+        self.path = path
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        if self.path is None:
+            with self._lock:
+                yield self.db
+            return
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                                  check_same_thread=False)
+        yield db
 
     @classmethod
     def build(cls, texts: Mapping[str, str], path: str = ":memory:",
@@ -157,12 +175,13 @@ class PassageIndex:
     @classmethod
     def open(cls, path: str) -> PassageIndex:
         """A database file written by `build`, read-only."""
-        return cls(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
+        return cls(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False),
+                   path)
 
     @property
     def sentences(self) -> list[Passage]:
-        with self._lock:
-            rows = self.db.execute("SELECT document, line, end_line, text FROM sentence"
+        with self._reading() as db:
+            rows = db.execute("SELECT document, line, end_line, text FROM sentence"
                                    " ORDER BY n").fetchall()
         return [Passage(*row) for row in rows]
 
@@ -172,13 +191,13 @@ class PassageIndex:
         return windows(self.sentences)
 
     def _known(self, word: str) -> bool:
-        with self._lock:
-            return self.db.execute("SELECT 1 FROM word WHERE w = ?", (word,)).fetchone() is not None
+        with self._reading() as db:
+            return db.execute("SELECT 1 FROM word WHERE w = ?", (word,)).fetchone() is not None
 
     def _starting(self, initial: str) -> list[str]:
         """The indexed words that start with the letter, in the order the index keeps."""
-        with self._lock:
-            return [w for (w,) in self.db.execute(
+        with self._reading() as db:
+            return [w for (w,) in db.execute(
                 "SELECT w FROM word WHERE w >= ? AND w < ? ORDER BY w",
                 (initial, initial + "\U0010ffff"))]
 
@@ -204,13 +223,13 @@ class PassageIndex:
         if documents is not None:
             sql += f" AND document IN ({','.join('?' * len(documents))})"
             args.extend(sorted(documents))
-        with self._lock:
-            return self.db.execute(sql + f" ORDER BY rank LIMIT {int(limit)}", args).fetchall()
+        with self._reading() as db:
+            return db.execute(sql + f" ORDER BY rank LIMIT {int(limit)}", args).fetchall()
 
     def _window(self, n: int) -> Passage:
         """Sentence n (0-based) with the next one of the same document."""
-        with self._lock:
-            rows = self.db.execute("SELECT document, line, end_line, text FROM sentence"
+        with self._reading() as db:
+            rows = db.execute("SELECT document, line, end_line, text FROM sentence"
                                    " WHERE n IN (?, ?) ORDER BY n", (n + 1, n + 2)).fetchall()
         first = Passage(*rows[0])
         nxt = Passage(*rows[1]) if len(rows) > 1 else None
