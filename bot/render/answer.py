@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.ask import cues, forces, reader
-from bot.ask.command import COMMANDS, ID_RE, CommandError, normalise_year, parse
+from bot.ask.command import COMMANDS, ID_RE, CommandError, Query, normalise_year, parse
 from bot.ask.dispatch import Context, run_query
 from bot.ask.queries import inspections_for_year
 from bot.ask.results import FiguresResult, NotFound, SearchResult, SearchRow
@@ -54,13 +54,14 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
         taken = forces.Taken(text, None)  # `search durham`: the word is what is searched for
     ctx = context or Context()
     force = forces.pick(kb, taken.force, ctx.destination, ctx.default_force)
-    shown = _shown_id(taken.text)
+    q = _command(taken.text)
+    shown = q.words if q is not None and q.command == "show" else None
     if shown is not None:  # `show ID`: an id is one force's already, whichever is the default
         owner = forces.force_of(kb, shown)
         force = owner.id if owner else force
     # A digest preview shows what will be posted to the channel: the whole base's reminders
     # as routed there (by force, where the policy says so), each line naming its force.
-    whole = shown is not None or _is_digest(taken.text)
+    whole = shown is not None or (q is not None and q.command == "digest")
     view = kb.scoped(force) if force and not whole else kb
     rendered = _answer(view, renderer.on(view), taken.text, as_of, context, asker)
     line = renderer.note(FORCE_TEMPLATE, scope=forces.scope_line(kb, force))
@@ -77,29 +78,17 @@ def answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
 
 def _refused(text: str) -> bool:
     """A command the parser refuses (`search` with no words)."""
-    if is_question(text):
-        return False
-    try:
-        parse(text)
-    except CommandError:
-        return True
-    return False
+    return not is_question(text) and not _parses(text)
 
 
-def _is_digest(text: str) -> bool:
-    words = text.split()
-    return bool(words) and not is_question(text) and words[0].lower() == "digest"
-
-
-def _shown_id(text: str) -> str | None:
-    """The id of a `show ID` command (or a bare id), else None."""
+def _command(text: str) -> Query | None:
+    """The command the text is, or None for a question or text the parser refuses."""
     if is_question(text):
         return None
     try:
-        q = parse(text)
+        return parse(text)
     except CommandError:
         return None
-    return q.words if q.command == "show" else None
 
 
 def _answer(kb: KnowledgeBase, renderer: Renderer, text: str, as_of: dt.date,
