@@ -20,8 +20,7 @@ read-only install), `~/.cache/inspection-bot/` or the temporary folder.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -32,18 +31,22 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bot.ask.postings import FilePostings
 from bot.ask.search import index_of
 from bot.content import loader
 from bot.content.compact import compact
 from bot.content.filecache import FileCache
 from bot.content.kb import KnowledgeBase
 from bot.content.passages import FileTexts, PassageIndex, cited_lines, texts_hash
+from bot.content.policy import bank_holidays, know_bank_holidays
 from bot.content.yamlfile import display_path
 from bot.errors import Problem
+from bot.memory import give_back_freed
 
 log = logging.getLogger(__name__)
 
 FORMAT = b"inspection-bot knowledge base cache 1\n"
+HOLIDAYS_FROM = 2010  # the first year whose bank holidays a cache file holds
 KEEP = 3  # cache files kept in the folder: the one serving and the versions just before it
 
 
@@ -120,19 +123,13 @@ def usable_dir(preferred: Path) -> Path | None:
     return None
 
 
-def _give_back_freed_memory() -> None:
-    """Return the heap memory freed after reading a cache file (the unpickler's working
-    memory) to the system. glibc keeps freed memory for reuse, and the serving process would
-    carry it for its whole life; elsewhere this does nothing."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        return
-
-
 def cache_file(folder: Path, key: str) -> Path:
     return folder / f"kb-{key[:40]}.pickle"
+
+
+def search_file(folder: Path, key: str) -> Path:
+    """The search index's postings of the cache file with this key (bot/ask/postings.py)."""
+    return folder / f"search-{key[:40]}.sqlite"
 
 
 def read(path: Path, key: str) -> KnowledgeBase | None:
@@ -153,15 +150,19 @@ def read(path: Path, key: str) -> KnowledgeBase | None:
     try:
         kb = pickle.loads(payload)
         del data, payload
-        _give_back_freed_memory()
+        give_back_freed()
     except Exception:  # a payload that hashes right but will not load: rebuild, never crash
         log.warning("knowledge base cache %s could not be read; rebuilding it", path,
                     exc_info=True)
         return None
     if not isinstance(kb, KnowledgeBase):
         return None
+    know_bank_holidays(kb.index.get("bank_holidays", {}))
     if isinstance(kb.texts, FileTexts) and not Path(kb.texts.path).is_file():
         return None  # its passage database was removed
+    words = index_of(kb).words
+    if isinstance(words, FilePostings) and not Path(words.path).is_file():
+        return None  # its search postings were removed
     return kb
 
 
@@ -193,7 +194,7 @@ def _passages_file(folder: Path, kb: KnowledgeBase) -> FileTexts:
 def _prune(folder: Path) -> None:
     """Keep the newest cache files and passage databases (a database is touched each time a
     cache file is written with it; a kept file whose database went is rebuilt when read)."""
-    for pattern in ("kb-*.pickle", "passages-*.sqlite"):
+    for pattern in ("kb-*.pickle", "search-*.sqlite", "passages-*.sqlite"):
         files = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in files[KEEP:]:
             old.unlink(missing_ok=True)
@@ -211,13 +212,17 @@ def build(content_dir: str, folder: str, version: str) -> list[Problem]:
     if content_version(Path(content_dir)) != version:
         return problems  # edited while it was read: what was read is not that version
     kb = compact(kb)
-    index_of(kb)
+    key = cache_key(version, Path(content_dir))
+    index_of(kb).store(str(search_file(Path(folder), key)))
     cited_lines(kb)  # what a search's passages look up: built here, not on a first search
     texts = _passages_file(Path(folder), kb)
     object.__setattr__(kb, "texts", texts)
     kb.index["texts"] = texts
     kb.index.pop("passages", None)  # reopened from the file where it is served
-    key = cache_key(version, Path(content_dir))
+    # The bank holidays of the years reminders and answers ask about, so that the server
+    # does not import the calendar package for them (bot/content/policy.py).
+    kb.index["bank_holidays"] = {year: bank_holidays(year) for year in
+                                 range(HOLIDAYS_FROM, dt.date.today().year + 11)}
     _write(cache_file(Path(folder), key), key, kb)
     with contextlib.suppress(OSError):  # another process pruning the same folder
         _prune(Path(folder))

@@ -220,6 +220,10 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
     """Check the configuration, load the content, build the app and serve it (the CLI's job)."""
     from slack_bolt.error import BoltError as SlackBoltError
 
+    from bot.memory import fewer_arenas
+
+    fewer_arenas()  # before any thread of the server's starts
+
     from bot.clock import today
     from bot.errors import BotError, ContentInvalid
     from bot.health import Health, check_can_render

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.ask.postings import FilePostings, KeyList, MemoryPostings, Postings
 from bot.content.words import tokens
 
 if TYPE_CHECKING:
@@ -69,104 +70,29 @@ def _area_words(kb: KnowledgeBase, area_id: str) -> str:
 
 class SearchIndex:
     def __init__(self) -> None:
-        # While building: word -> item -> field -> term frequency, and each item's field
-        # lengths. `_compact` then keeps what a query needs, as arrays of numbers: items are
-        # numbered in (kind, id) order, so comparing numbers ranks ties as comparing keys did.
-        self.postings: dict[str, dict[Key, dict[str, int]]] = defaultdict(dict)
-        self.lengths: dict[Key, dict[str, int]] = {}
-        self.inspection_of: dict[Key, str] = {}
-        self.avg: dict[str, float] = {}
-        self.by_initial: dict[str, list[str]] = defaultdict(list)
-        self.keys: list[Key] = []  # item number -> (kind, id)
+        # Items are numbered in (kind, id) order, so comparing numbers ranks ties as comparing
+        # keys did. `keys`: item number -> (kind, id).
+        self.keys: KeyList = KeyList()
         self.n_docs = 0
+        self.avg: dict[str, float] = {}  # field -> its average length over the items having it
+        self.by_initial: dict[str, list[str]] = {}
         # word -> (its items' numbers ascending, their weights: the saturated, weighted term
         # frequency BM25F needs, computed once; positions of its MAX_POSTINGS heaviest items,
-        # heaviest first)
-        self.words: dict[str, tuple[array[int], array[float], array[int]]] = {}
+        # heaviest first): in memory, or in an SQLite file for a base served from the cache
+        # (bot/ask/postings.py), so the serving process holds none of it.
+        self.words: Postings = MemoryPostings({})
         self.items_of: dict[str, array[int]] = {}  # inspection id -> its items' numbers
+        # Kept empty for bot/ask/reader.py, which reads it (it held every word's postings
+        # before the index was compacted; the reader has done without them since).
+        self.postings: dict[str, dict[Key, dict[str, int]]] = {}
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> SearchIndex:
-        index = cls()
-        # Findings printed in one paragraph (a recommendation embedded in an area for
-        # improvement) are found by each other's words too, at a lower weight.
-        at_line: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for f in kb.findings:
-            at_line[(f.source.document, f.source.line)].append(f.text)
-        for f in kb.findings:
-            context = [t for t in at_line[(f.source.document, f.source.line)] if t != f.text]
-            index._add(("finding", f.id), f.inspection, {
-                "text": f.text, "parts": " ".join(p.text for p in f.parts),
-                "kind": KIND_WORDS.get(f.kind, f.kind), "area": _area_words(kb, f.area),
-                "context": " ".join(context), "note": f.note or ""})
-        for fig in kb.figures:
-            index._add(("figure", fig.id), fig.inspection, {
-                "label": fig.label, "printed": fig.printed or "", "topics": " ".join(fig.topics),
-                "area": _area_words(kb, fig.area), "period": fig.period or "",
-                "note": fig.note or ""})
-        for j in kb.judgments:
-            index._add(("judgment", j.id), j.inspection, {
-                "question": j.question, "quote": j.quote or "", "area": _area_words(kb, j.area),
-                "grade": j.grade or "", "note": j.note or ""})
-        for i in kb.inspections:  # what a report says about itself
-            facts = [s for s in (i.fieldwork, i.monitoring, *i.inspectors, *i.notable_practice) if s]
-            index._add(("inspection", i.id), i.id, {
-                "name": f"{i.title} {i.programme} {i.inspectorate}",
-                "said": " ".join(f"{s.label} {s.text or ''}" for s in facts)
-                        + (" monitoring status" if i.monitoring else "")
-                        + (" innovative notable practice" if i.notable_practice else "")
-                        + (" fieldwork" if i.fieldwork else "")})
-        for r in kb.responses:
-            index._add(("response", r.id), r.inspection, {
-                "said": r.said + " " + (r.governance or ""), "name": r.name})
-        # Average length per field over the items that have the field (a figure has no
-        # 'text': counting it would make every finding's wording look overlong).
-        totals: Counter[str] = Counter()
-        having: Counter[str] = Counter()
-        for fields in index.lengths.values():
-            totals.update(fields)
-            having.update(fields.keys())
-        index.avg = {name: max(total / having[name], 1.0) for name, total in totals.items()}
-        index._compact()
-        return index
+        return _Builder(kb).index()
 
-    def _compact(self) -> None:
-        self.keys = sorted(self.lengths)
-        number = {key: n for n, key in enumerate(self.keys)}
-        self.n_docs = len(self.lengths)
-        for word, posting in self.postings.items():
-            self.by_initial[word[0]].append(word)
-            weights = {}
-            for key, fields in posting.items():
-                tf = self._weighted_tf(key, fields)
-                weights[key] = tf * (K1 + 1) / (tf + K1) * PRIOR.get(key[0], 1.0)
-            # Heaviest first, ties in the order the items were added (a stable sort).
-            heaviest = sorted(weights, key=lambda k: -weights[k])[:MAX_POSTINGS]
-            ordered = sorted(number[k] for k in weights)
-            at = {n: i for i, n in enumerate(ordered)}
-            self.words[word] = (array("I", ordered),
-                                array("d", (weights[self.keys[n]] for n in ordered)),
-                                array("I", (at[number[k]] for k in heaviest)))
-        for key, inspection in self.inspection_of.items():
-            self.items_of.setdefault(inspection, array("I")).append(number[key])
-        self.by_initial = dict(self.by_initial)
-        # What only building needed. (`postings` stays, empty, as before: bot/ask/reader.py
-        # reads it.)
-        self.postings.clear()
-        self.lengths.clear()
-        self.inspection_of.clear()
-
-    def _add(self, key: Key, inspection: str, fields: dict[str, str]) -> None:
-        self.inspection_of[key] = inspection
-        lengths: dict[str, int] = {}
-        for name, text in fields.items():
-            counts = Counter(tokens(text))
-            if not counts:
-                continue
-            lengths[name] = sum(counts.values())
-            for word, tf in counts.items():
-                self.postings[word].setdefault(key, {})[name] = tf
-        self.lengths[key] = lengths
+    def store(self, path: str) -> None:
+        """Move the postings into a new SQLite file at `path` and read them from there."""
+        self.words = FilePostings.write(path, self.words)
 
     def expand_word(self, word: str) -> list[tuple[str, float]]:
         """The word itself if indexed, else close words with a weight below 1."""
@@ -180,12 +106,6 @@ class SearchIndex:
         candidates = [w for w in self.by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
         close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.75)
         return [(w, 0.7) for w in close]
-
-    def _weighted_tf(self, key: Key, fields: dict[str, int]) -> float:
-        lengths = self.lengths[key]
-        return sum(WEIGHTS.get(name, 1.0) * tf
-                   / (1 - B + B * lengths.get(name, 1) / self.avg.get(name, 1.0))
-                   for name, tf in fields.items())
 
     def search(self, query: str, limit: int = 20, kinds: tuple[str, ...] = (),
                inspections: set[str] | None = None) -> list[Hit]:
@@ -210,7 +130,7 @@ class SearchIndex:
                 else:
                     pairs = [(items[i], weights[i]) for i in heaviest]
                 for key, w in pairs:
-                    if kinds and self.keys[key][0] not in kinds:
+                    if kinds and self.keys.kind(key) not in kinds:
                         continue
                     scores[key] += idf * w
                     hit_by_word.add(key)
@@ -220,3 +140,113 @@ class SearchIndex:
         # item numbers are in key order).
         ranked = heapq.nsmallest(limit, scores, key=lambda k: (-matched[k], -scores[k], k))
         return [Hit(*self.keys[k], round(scores[k], 4)) for k in ranked]
+
+
+class _Builder:
+    """Two passes over the items: each field's words counted (and its length), then, with the
+    fields' average lengths known, each word's weight in each item. Items, words and each
+    word's items are met in the order they are added, which the ranking's ties and the typo
+    matching's candidates follow."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        # (key, inspection, [(field, word counts)], {field: length}) in the order added
+        self.items: list[tuple[Key, str, list[tuple[str, Counter[str]]], dict[str, int]]] = []
+        self._counted: dict[str, Counter[str]] = {}  # a field text met again: an area's words
+
+    def _counts(self, text: str) -> Counter[str]:
+        counts = self._counted.get(text)
+        if counts is None:
+            counts = self._counted[text] = Counter(tokens(text))
+        return counts
+
+    def add(self, key: Key, inspection: str, fields: dict[str, str]) -> None:
+        counted = [(name, c) for name, text in fields.items() if (c := self._counts(text))]
+        self.items.append((key, inspection, counted,
+                           {name: c.total() for name, c in counted}))
+
+    def index(self) -> SearchIndex:
+        kb = self.kb
+        # Findings printed in one paragraph (a recommendation embedded in an area for
+        # improvement) are found by each other's words too, at a lower weight.
+        at_line: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for f in kb.findings:
+            at_line[(f.source.document, f.source.line)].append(f.text)
+        for f in kb.findings:
+            context = [t for t in at_line[(f.source.document, f.source.line)] if t != f.text]
+            self.add(("finding", f.id), f.inspection, {
+                "text": f.text, "parts": " ".join(p.text for p in f.parts),
+                "kind": KIND_WORDS.get(f.kind, f.kind), "area": _area_words(kb, f.area),
+                "context": " ".join(context), "note": f.note or ""})
+        for fig in kb.figures:
+            self.add(("figure", fig.id), fig.inspection, {
+                "label": fig.label, "printed": fig.printed or "", "topics": " ".join(fig.topics),
+                "area": _area_words(kb, fig.area), "period": fig.period or "",
+                "note": fig.note or ""})
+        for j in kb.judgments:
+            self.add(("judgment", j.id), j.inspection, {
+                "question": j.question, "quote": j.quote or "", "area": _area_words(kb, j.area),
+                "grade": j.grade or "", "note": j.note or ""})
+        for i in kb.inspections:  # what a report says about itself
+            facts = [s for s in (i.fieldwork, i.monitoring, *i.inspectors, *i.notable_practice) if s]
+            self.add(("inspection", i.id), i.id, {
+                "name": f"{i.title} {i.programme} {i.inspectorate}",
+                "said": " ".join(f"{s.label} {s.text or ''}" for s in facts)
+                        + (" monitoring status" if i.monitoring else "")
+                        + (" innovative notable practice" if i.notable_practice else "")
+                        + (" fieldwork" if i.fieldwork else "")})
+        for r in kb.responses:
+            self.add(("response", r.id), r.inspection, {
+                "said": r.said + " " + (r.governance or ""), "name": r.name})
+        self._counted.clear()
+        return self._weigh()
+
+    def _weigh(self) -> SearchIndex:
+        index = SearchIndex()
+        # Average length per field over the items that have the field (a figure has no
+        # 'text': counting it would make every finding's wording look overlong).
+        totals: Counter[str] = Counter()
+        having: Counter[str] = Counter()
+        for *_, lengths in self.items:
+            totals.update(lengths)
+            having.update(lengths.keys())
+        index.avg = avg = {name: max(total / having[name], 1.0) for name, total in totals.items()}
+        keys = sorted({item[0] for item in self.items})
+        number = {key: n for n, key in enumerate(keys)}
+        index.keys, index.n_docs = KeyList(keys), len(keys)
+        # word -> its items' numbers and weights, in the order the items were added
+        found: dict[str, tuple[list[int], list[float]]] = {}
+        for key, inspection, counted, lengths in self.items:
+            n = number[key]
+            index.items_of.setdefault(inspection, array("I")).append(n)
+            tf: dict[str, float] = {}
+            for name, counts in counted:
+                weight = WEIGHTS.get(name, 1.0)
+                norm = 1 - B + B * lengths[name] / avg[name]
+                for word, count in counts.items():
+                    tf[word] = tf.get(word, 0) + weight * count / norm
+            prior = PRIOR.get(key[0], 1.0)
+            for word, t in tf.items():
+                entry = found.get(word)
+                if entry is None:
+                    entry = found[word] = ([], [])
+                entry[0].append(n)
+                entry[1].append(t * (K1 + 1) / (t + K1) * prior)
+        self.items.clear()
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        words: dict[str, tuple[array[int], array[float], array[int]]] = {}
+        for word, (numbers, weights) in found.items():
+            by_initial[word[0]].append(word)
+            ascending = sorted(range(len(numbers)), key=numbers.__getitem__)
+            at = [0] * len(numbers)
+            for pos, i in enumerate(ascending):
+                at[i] = pos
+            # Heaviest first, ties in the order the items were added (a stable sort).
+            heaviest = sorted(range(len(weights)), key=weights.__getitem__,
+                              reverse=True)[:MAX_POSTINGS]
+            words[word] = (array("I", (numbers[i] for i in ascending)),
+                           array("d", (weights[i] for i in ascending)),
+                           array("I", (at[i] for i in heaviest)))
+        index.words = MemoryPostings(words)
+        index.by_initial = dict(by_initial)
+        return index

@@ -3,7 +3,9 @@
 The parser makes a new string for every scalar it reads, so an area id, a status, a unit or a
 document name used 20,000 times is 20,000 strings (27 MiB of duplicates at 43 forces). A
 knowledge base built to be cached and served (bot/kbcache.py) goes through `compact` first;
-values, order and equality are unchanged, only the objects holding them are shared.
+values, order and equality are unchanged, only the objects holding them are shared. (Equal
+tuples of strings, such as a figure's topics, are one tuple too; and each item's `loc`, where
+the loader found it, is dropped: only the loader's own messages use it.)
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ from bot.content.kb import KnowledgeBase
 class _Sharer:
     def __init__(self) -> None:
         self.strings: dict[str, str] = {}
+        self.tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.done: set[int] = set()
 
     def value(self, v: Any) -> Any:
         if isinstance(v, str):
             return self.strings.setdefault(v, v)
         if isinstance(v, tuple):
-            return tuple(self.value(x) for x in v)
+            shared = tuple(self.value(x) for x in v)
+            if all(type(x) is str for x in shared):
+                return self.tuples.setdefault(shared, shared)
+            return shared
         if dataclasses.is_dataclass(v) and not isinstance(v, type):
             self.item(v)
         return v
@@ -36,7 +42,8 @@ class _Sharer:
         self.done.add(id(obj))
         for f in dataclasses.fields(obj):
             old = getattr(obj, f.name)
-            new = self.value(old)
+            # Where an item is defined is for the loader's messages; nothing served reads it.
+            new = None if f.name == "loc" else self.value(old)
             if new is not old:
                 object.__setattr__(obj, f.name, new)
 

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 from bot.content.fields import LDict, did_you_mean
 from bot.content.schema import WEEKDAYS
 from bot.content.yamlfile import clip
@@ -79,6 +77,30 @@ class FrozenMap(Mapping[str, str]):
         return repr(self._items)
 
 
+# year -> England and Wales's bank holidays: the same for every policy that keeps them.
+_BANK_HOLIDAYS: dict[int, dict[dt.date, str]] = {}
+
+
+def bank_holidays(year: int) -> dict[dt.date, str]:
+    """England and Wales's bank holidays in the year, as plain dates and names. The `holidays`
+    package is imported when a year is first needed and not known already: with every
+    country's calendar it is 17 MiB of the serving process, which a base served from the cache
+    does not need for the years the cache holds (`know_bank_holidays`)."""
+    table = _BANK_HOLIDAYS.get(year)
+    if table is None:
+        import holidays
+
+        table = {day: str(name) for day, name in holidays.UK(subdiv="ENG", years=year).items()}
+        _BANK_HOLIDAYS[year] = table
+    return table
+
+
+def know_bank_holidays(tables: Mapping[int, dict[dt.date, str]]) -> None:
+    """Take these years' bank holidays as known (worked out by `bank_holidays` elsewhere)."""
+    for year, table in tables.items():
+        _BANK_HOLIDAYS.setdefault(year, table)
+
+
 @dataclass(frozen=True)
 class Policy:
     default_channel: str = DEFAULT_CHANNEL
@@ -100,7 +122,6 @@ class Policy:
     channel_forces: Mapping[str, str] = field(default_factory=lambda: FrozenMap({}))
     quiet_periods: tuple[Quiet, ...] = ()
     retries_until: str = "17:00"  # same-day retries of a failed digest stop at this local time
-    _holidays: dict = field(default_factory=dict, compare=False, repr=False)
     # channel id -> "file:line:col" of where the policy names it, for messages about it
     where: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -122,15 +143,13 @@ class Policy:
     def is_bank_holiday(self, day: dt.date) -> bool:
         if self.bank_holidays == "none":
             return False
-        if day.year not in self._holidays:
-            self._holidays[day.year] = holidays.UK(subdiv="ENG", years=day.year)
-        return day in self._holidays[day.year]
+        return day in bank_holidays(day.year)
 
     def bank_holiday_name(self, day: dt.date) -> str | None:
         """The bank holiday's name (e.g. "Easter Monday"), or None on any other day."""
         if not self.is_bank_holiday(day):
             return None
-        return str(self._holidays[day.year].get(day))
+        return bank_holidays(day.year)[day]
 
     def is_quiet(self, day: dt.date) -> bool:
         return any(q.start <= day <= q.end for q in self.quiet_periods)

@@ -41,12 +41,17 @@ STOPWORDS = frozenset([
 _SYN_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, SYNONYMS), key=len, reverse=True))
                      + r")\b")
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+_JOINED_RE = re.compile(r"(?<=[a-z])[-‐–](?=[a-z])")
+# Words already stemmed (building the search index stems two million words at 43 forces, of a
+# few thousand distinct ones). Bounded: what people type must not grow it without end.
+_STEMS: dict[str, str] = {}
+_MAX_STEMS = 50_000
 
 
 def fold(text: str) -> str:
     """Lower-case, plain quotes, hyphenated words joined ('re-offending' -> 'reoffending')."""
     text = text.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    text = re.sub(r"(?<=[a-z])[-‐–](?=[a-z])", "", text)
+    text = _JOINED_RE.sub("", text)
     return text
 
 
@@ -65,4 +70,13 @@ def stem(word: str) -> str:
 
 def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
     words = _TOKEN_RE.findall(expand(fold(text)))
-    return [stem(w) for w in words if keep_stopwords or w not in STOPWORDS]
+    return [_stem(w) for w in words if keep_stopwords or w not in STOPWORDS]
+
+
+def _stem(word: str) -> str:
+    done = _STEMS.get(word)
+    if done is None:
+        done = stem(word)
+        if len(_STEMS) < _MAX_STEMS:
+            _STEMS[word] = done
+    return done
