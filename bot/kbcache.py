@@ -29,6 +29,8 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from bot.ask.postings import FilePostings
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = b"inspection-bot knowledge base cache 1\n"
 HOLIDAYS_FROM = 2010  # the first year whose bank holidays a cache file holds
+BESIDE_FROM = 8 << 20  # bytes of source text from which their passages are built beside the checks
 KEEP = 3  # cache files kept in the folder: the one serving and the versions just before it
 
 
@@ -177,18 +180,60 @@ def _write(path: Path, key: str, kb: KnowledgeBase) -> None:
     os.replace(tmp, path)
 
 
-def _passages_file(folder: Path, kb: KnowledgeBase) -> FileTexts:
-    """The passage database of the knowledge base's texts (shared by every version with the
-    same texts), built when missing; the texts it serves from."""
-    digest = texts_hash(kb.texts)
-    path = folder / f"passages-{digest[:40]}.sqlite"
+def _passages_path(folder: Path, digest: str) -> Path:
+    # v2: with the table of each document's sentence numbers, the index optimized
+    # (bot/content/passages.py)
+    return folder / f"passages-v2-{digest[:40]}.sqlite"
+
+
+def _build_passages(folder: Path, texts: Mapping[str, str], digest: str) -> Path:
+    """The passage database of these texts, built when missing (shared by every version with
+    the same texts)."""
+    path = _passages_path(folder, digest)
     if not path.is_file():
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
-        PassageIndex.build(kb.texts, str(tmp), keep_texts=True).db.close()
+        PassageIndex.build(texts, str(tmp), keep_texts=True).db.close()
         os.replace(tmp, path)
+    return path
+
+
+def _passages_file(folder: Path, kb: KnowledgeBase,
+                   beside: subprocess.Popen[bytes] | None) -> FileTexts:
+    """The passage database of the knowledge base's texts, and the texts it serves from: the
+    one the process `beside` built while the YAML was checked, when it read the same texts;
+    else built here."""
+    digest = texts_hash(kb.texts)
+    if beside is not None and not _passages_path(folder, digest).is_file():
+        beside.wait()
+    path = _build_passages(folder, kb.texts, digest)
     os.utime(path)
     return FileTexts(str(path), sorted(kb.texts), digest)
+
+
+def _passages_beside(content_dir: str, folder: str) -> subprocess.Popen[bytes] | None:
+    """Start building the passage database of the folder's source texts in another process
+    (it needs the texts only, not the checked YAML): on two cores the 11 s it takes at 43
+    forces overlap the checking. None when it cannot be started (then it is built after)."""
+    sources = Path(content_dir) / "sources"
+    size = sum(p.stat().st_size for p in sources.glob("*.txt")) if sources.is_dir() else 0
+    if size < BESIDE_FROM:
+        return None  # built in a moment after the checks: not worth a process
+    package_root = str(Path(__file__).resolve().parent.parent)
+    run = "import sys; sys.path.insert(0, sys.argv[1]); from bot.kbcache import passages_main;" \
+          " sys.exit(passages_main(sys.argv[2:]))"
+    try:
+        return subprocess.Popen([sys.executable, "-c", run, package_root, content_dir, folder],
+                                stdout=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+
+def passages_main(argv: list[str]) -> int:
+    """The passage builder's side (`passages_main([CONTENT_DIR, CACHE_DIR])`)."""
+    texts = loader.read_texts(Path(argv[0]))
+    _build_passages(Path(argv[1]), texts, texts_hash(texts))
+    return 0
 
 
 def _prune(folder: Path) -> None:
@@ -198,12 +243,27 @@ def _prune(folder: Path) -> None:
         files = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in files[KEEP:]:
             old.unlink(missing_ok=True)
+    # A file half written by a process that was stopped (a passage builder no longer needed)
+    for tmp in folder.glob(".*.tmp"):
+        if time.time() - tmp.stat().st_mtime > 3600:
+            tmp.unlink(missing_ok=True)
 
 
 def build(content_dir: str, folder: str, version: str) -> list[Problem]:
     """Load and validate the folder; when it is valid, write its cache file (with the search
     index built and the texts moved to the passage database). Returns the problems. Run in a
     child process by `load`."""
+    beside = _passages_beside(content_dir, folder)
+    try:
+        return _build(content_dir, folder, version, beside)
+    finally:
+        if beside is not None and beside.poll() is None:
+            beside.kill()  # not needed: the content has errors, or changed while read
+            beside.wait()
+
+
+def _build(content_dir: str, folder: str, version: str,
+           beside: subprocess.Popen[bytes] | None) -> list[Problem]:
     # Files parsed and checked by an earlier run (same bytes, same code) are not again.
     kb, problems = loader.check(Path(content_dir), FileCache(Path(folder) / "files",
                                                              code_version()))
@@ -215,7 +275,7 @@ def build(content_dir: str, folder: str, version: str) -> list[Problem]:
     key = cache_key(version, Path(content_dir))
     index_of(kb).store(str(search_file(Path(folder), key)))
     cited_lines(kb)  # what a search's passages look up: built here, not on a first search
-    texts = _passages_file(Path(folder), kb)
+    texts = _passages_file(Path(folder), kb, beside)
     object.__setattr__(kb, "texts", texts)
     kb.index["texts"] = texts
     kb.index.pop("passages", None)  # reopened from the file where it is served

@@ -272,3 +272,24 @@ def test_a_folder_others_can_write_is_not_used(tmp_path, monkeypatch):
     assert kbcache.usable_dir(shared) == tmp_path / "home" / ".cache" / "inspection-bot"
     kb, _ = kbcache.load(CONTENT, shared)
     assert kb is not None and not list(shared.iterdir())
+
+
+def test_the_passages_built_beside_the_checks_serve_the_same(monkeypatch, tmp_path) -> None:
+    """Above BESIDE_FROM bytes of source text the passage database is built by a process of
+    its own while the YAML is checked; the knowledge base then quotes exactly as one validated
+    here. (Below it, as for the shipped content, it is built after the checks.)"""
+    monkeypatch.setattr(kbcache, "BESIDE_FROM", 0)
+    version = kbcache.content_version(CONTENT)
+    problems = kbcache.build(str(CONTENT), str(tmp_path), version)
+    assert not [p for p in problems if not p.warning]
+    key = kbcache.cache_key(version, CONTENT)
+    cached = kbcache.read(kbcache.cache_file(tmp_path, key), key)
+    assert cached is not None and isinstance(cached.texts, FileTexts)
+    fresh = loader.load(CONTENT)
+    question = "what did they say about missing children?"
+    assert _rendered(cached, question) == _rendered(fresh, question)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def _rendered(kb: KnowledgeBase, text: str) -> str:
+    return "\n".join(c.text for c in answer(kb, Renderer(build_env(), kb), text, AS_OF).chunks)

@@ -1,0 +1,60 @@
+"""A passage search over some documents (a year's or a force's reports) ranks only their
+sentences (bot/content/passages.py), and finds the same rows in the same order as filtering
+every match by document did, ties at the cut included."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from bot.content import loader
+from bot.content.passages import PassageIndex
+from tests.test_synthetic import _synthetic
+
+
+class Plain(PassageIndex):
+    """The filter as it was: every sentence holding the words ranked, then filtered."""
+
+    def _match(self, match, documents, limit):
+        sql = "SELECT rowid, rank FROM passage WHERE passage MATCH ?"
+        args: list[object] = [match]
+        if documents is not None:
+            sql += f" AND document IN ({','.join('?' * len(documents))})"
+            args.extend(sorted(documents))
+        with self._reading() as db:
+            return db.execute(sql + f" ORDER BY rank LIMIT {int(limit)}", args).fetchall()
+
+
+@pytest.fixture(scope="module")
+def synthetic_texts(tmp_path_factory):
+    out = tmp_path_factory.mktemp("synthetic") / "content"
+    _synthetic().generate(out, forces=3, inspections=3, base_date=dt.date(2026, 1, 1))
+    return loader.read_texts(out)
+
+
+@pytest.mark.parametrize("which", ["shipped", "synthetic"])
+def test_some_documents_rank_as_filtering_every_match(which, kb, synthetic_texts) -> None:
+    texts = dict(kb.texts) if which == "shipped" else synthetic_texts
+    fast, plain = PassageIndex.build(texts), Plain.build(texts)
+    with fast._reading() as db:
+        words = [w for (w,) in db.execute("SELECT w FROM word WHERE length(w) > 3")]
+    names = sorted(texts)
+    rng = random.Random(5)
+    ties = found = 0
+    for _ in range(250):
+        terms = ['"%s"' % w for w in rng.sample(words, rng.choice([1, 1, 2, 3]))]
+        match = rng.choice([" AND ", " OR "]).join(terms)
+        documents = set(rng.sample(names, rng.choice([1, 2, len(names) // 2, len(names)])))
+        limit = rng.choice([3, 20, 50])
+        want = plain._match(match, documents, limit)
+        assert fast._match(match, documents, limit) == want, (match, sorted(documents), limit)
+        every = plain._match(match, documents, 100_000)
+        ties += len(every) > limit and every[limit - 1][1] == every[limit][1]
+        found += bool(want)
+    assert found > 100 and ties > 5, (found, ties)  # the cut fell between equal ranks often
+    assert fast._match('"the"', {"no-such-report.txt"}, 20) == []
+    for query in ("domestic abuse", "stop and search", "missing children", "vetting"):
+        some = set(names[: len(names) // 3])
+        assert fast.search(query, some, 5) == plain.search(query, some, 5)
