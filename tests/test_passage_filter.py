@@ -44,7 +44,7 @@ def test_some_documents_rank_as_filtering_every_match(which, kb, synthetic_texts
     rng = random.Random(5)
     ties = found = 0
     for _ in range(250):
-        terms = ['"%s"' % w for w in rng.sample(words, rng.choice([1, 1, 2, 3]))]
+        terms = [f'"{w}"' for w in rng.sample(words, rng.choice([1, 1, 2, 3]))]
         match = rng.choice([" AND ", " OR "]).join(terms)
         documents = set(rng.sample(names, rng.choice([1, 2, len(names) // 2, len(names)])))
         limit = rng.choice([3, 20, 50])
