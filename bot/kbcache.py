@@ -181,9 +181,9 @@ def _write(path: Path, key: str, kb: KnowledgeBase) -> None:
 
 
 def _passages_path(folder: Path, digest: str) -> Path:
-    # v2: with the table of each document's sentence numbers, the index optimized
-    # (bot/content/passages.py)
-    return folder / f"passages-v2-{digest[:40]}.sqlite"
+    # v3: with the table of each document's sentence numbers, the index optimized and the
+    # common words ranked (bot/content/passages.py)
+    return folder / f"passages-v3-{digest[:40]}.sqlite"
 
 
 def _build_passages(folder: Path, texts: Mapping[str, str], digest: str) -> Path:

@@ -58,3 +58,26 @@ def test_some_documents_rank_as_filtering_every_match(which, kb, synthetic_texts
     for query in ("domestic abuse", "stop and search", "missing children", "vetting"):
         some = set(names[: len(names) // 3])
         assert fast.search(query, some, 5) == plain.search(query, some, 5)
+
+
+@pytest.mark.parametrize("which", ["shipped", "synthetic"])
+def test_a_common_word_ranked_when_built_is_the_search_of_it(which, kb, synthetic_texts,
+                                                              monkeypatch) -> None:
+    """A word in TOP_FROM sentences or more has its best ones ranked when the index is built;
+    a search of it alone over every report gives exactly what ranking them then gives, for
+    every spelling the index reads as that word ("call", "calls")."""
+    import bot.content.passages as passages
+
+    monkeypatch.setattr(passages, "TOP_FROM", 40)
+    texts = dict(kb.texts) if which == "shipped" else synthetic_texts
+    fast, plain = PassageIndex.build(texts), Plain.build(texts)
+    with fast._reading() as db:
+        common = [w for (w,) in db.execute("SELECT w FROM common")]
+        every = [w for (w,) in db.execute("SELECT w FROM word")]
+    assert len(common) > 20
+    assert which == "synthetic" or len(common) < len(every)  # the rare words are searched live
+    for word in every:
+        for limit in (3, 50):
+            assert fast._match(f'"{word}"', None, limit) == plain._match(f'"{word}"', None, limit)
+    for query in ("calls", "crime", "victims", "outcomes", "the force"):
+        assert fast.search(query) == plain.search(query)
