@@ -107,3 +107,38 @@ class PlainIndex:
             items_of.setdefault(inspection, []).append(number[key])
         return {"keys": keys, "words": words, "avg": self.avg, "items_of": items_of,
                 "by_initial": dict(by_initial), "n_docs": len(keys)}
+
+
+def search(index: Any, query: str, limit: int = 20, kinds: tuple[str, ...] = (),
+           inspections: set[str] | None = None) -> list[Any]:
+    """SearchIndex.search as it was: every scoped item looked up by bisection."""
+    import heapq
+    import math
+    from bisect import bisect_left
+
+    from bot.ask.search import Hit
+
+    n_docs = index.n_docs or 1
+    scores: dict[int, float] = defaultdict(float)
+    matched: dict[int, int] = defaultdict(int)
+    scope = ([k for i in inspections for k in index.items_of.get(i, ())]
+             if inspections is not None else None)
+    for word in dict.fromkeys(tokens(query)):
+        hit_by_word: set[int] = set()
+        for term, weight in index.expand_word(word):
+            items, weights, heaviest = index.words[term]
+            idf = weight * math.log(1 + (n_docs - len(items) + 0.5) / (len(items) + 0.5))
+            if scope is not None:
+                pairs = [(k, weights[i]) for k in scope
+                         if (i := bisect_left(items, k)) < len(items) and items[i] == k]
+            else:
+                pairs = [(items[i], weights[i]) for i in heaviest]
+            for key, w in pairs:
+                if kinds and index.keys[key][0] not in kinds:
+                    continue
+                scores[key] += idf * w
+                hit_by_word.add(key)
+        for key in hit_by_word:
+            matched[key] += 1
+    ranked = heapq.nsmallest(limit, scores, key=lambda k: (-matched[k], -scores[k], k))
+    return [Hit(*index.keys[k], round(scores[k], 4)) for k in ranked]

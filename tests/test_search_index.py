@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot import kbcache
+from bot.ask import search as search_module
 from bot.ask.postings import FilePostings
 from bot.ask.search import SearchIndex, index_of
 from bot.content import loader
@@ -133,3 +134,24 @@ print(policy.bank_holiday_name(dt.date(2099, 12, 25)), 'holidays' in sys.modules
                              cwd=ROOT, check=True).stdout.splitlines()
     assert out == ["Christmas Day False", "Late Summer Bank Holiday False",
                    "Christmas Day True"]
+
+
+@pytest.mark.parametrize("ratio", [0, search_module.SCAN_RATIO, 10**9])
+@pytest.mark.parametrize("which", ["shipped", "synthetic"])
+def test_searches_rank_as_before(which, ratio, kb, synthetic_kb, monkeypatch) -> None:
+    """Scoped to one inspection, a year's or a force's, or not at all, with kinds or without;
+    the scope's items looked up in each word's postings or the postings read through (`ratio`
+    0: always looked up; 10**9: always read through)."""
+    monkeypatch.setattr(search_module, "SCAN_RATIO", ratio)
+    base = kb if which == "shipped" else synthetic_kb
+    index = SearchIndex.build(base)
+    inspections = [i.id for i in base.inspections]
+    scopes = [None, set(inspections[:1]), set(inspections[::2]), set(inspections)]
+    compared = 0
+    for query in QUERIES:
+        for scope in scopes:
+            for kinds in ((), ("finding",), ("figure", "judgment")):
+                got = index.search(query, 20, kinds, scope)
+                assert got == plain_search.search(index, query, 20, kinds, scope), (query, scope)
+                compared += bool(got)
+    assert compared > 100

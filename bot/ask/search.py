@@ -39,6 +39,9 @@ PRIOR = {"finding": 1.5, "judgment": 1.4, "figure": 1.0, "response": 0.9, "inspe
 # A word's postings scored per query, heaviest first: every one at the shipped size (no word is
 # in more than a few hundred items), a bounded share at 43 forces.
 MAX_POSTINGS = 2000
+# A scoped search looks its items up in a word's postings (a bisection each) when the word has
+# this many times more items than the scope; else it reads the word's postings through once.
+SCAN_RATIO = 12
 _build_lock = threading.Lock()
 
 Key = tuple[str, str]  # (kind, id)
@@ -119,14 +122,18 @@ class SearchIndex:
         # kept heaviest first), so a common word costs the same at 43 forces as at one.
         scope = ([k for i in inspections for k in self.items_of.get(i, ())]
                  if inspections is not None else None)
+        within = set(scope) if scope is not None else set()
         for word in dict.fromkeys(tokens(query)):
             hit_by_word: set[int] = set()
             for term, weight in self.expand_word(word):
                 items, weights, heaviest = self.words[term]
                 idf = weight * math.log(1 + (n_docs - len(items) + 0.5) / (len(items) + 0.5))
-                if scope is not None:
+                if scope is not None and len(scope) * SCAN_RATIO < len(items):
+                    # a few items in scope (one inspection's) among many: look each one up
                     pairs = [(k, weights[i]) for k in scope
                              if (i := bisect_left(items, k)) < len(items) and items[i] == k]
+                elif scope is not None:  # else read the word's items once (a year's, a force's)
+                    pairs = [(k, w) for k, w in zip(items, weights, strict=True) if k in within]
                 else:
                     pairs = [(items[i], weights[i]) for i in heaviest]
                 for key, w in pairs:

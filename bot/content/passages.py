@@ -289,17 +289,28 @@ class PassageIndex:
                 runs.append((first, last))
         return runs
 
-    def _window(self, n: int) -> Passage:
-        """Sentence n (0-based) with the next one of the same document."""
+    def _windows(self, starts: list[int]) -> dict[int, Passage]:
+        """Sentences `starts` (0-based), each with the next one of the same document: read in
+        one query (a search shows up to 300 of them)."""
+        numbers = sorted({m for n in starts for m in (n + 1, n + 2)})
+        read: dict[int, Passage] = {}
         with self._reading() as db:
-            rows = db.execute("SELECT document, line, end_line, text FROM sentence"
-                                   " WHERE n IN (?, ?) ORDER BY n", (n + 1, n + 2)).fetchall()
-        first = Passage(*rows[0])
-        nxt = Passage(*rows[1]) if len(rows) > 1 else None
-        if nxt is None or nxt.document != first.document:
-            return first
-        joiner = "" if first.end_line == nxt.line and first.text.endswith("-") else " "
-        return Passage(first.document, first.line, nxt.end_line, first.text + joiner + nxt.text)
+            for at in range(0, len(numbers), 500):  # SQLite's limit on parameters, with room
+                part = numbers[at:at + 500]
+                for n, *row in db.execute("SELECT n, document, line, end_line, text FROM"
+                                          f" sentence WHERE n IN ({','.join('?' * len(part))})",
+                                          part):
+                    read[n] = Passage(*row)
+        out = {}
+        for n in starts:
+            first, nxt = read[n + 1], read.get(n + 2)
+            if nxt is None or nxt.document != first.document:
+                out[n] = first
+                continue
+            joiner = "" if first.end_line == nxt.line and first.text.endswith("-") else " "
+            out[n] = Passage(first.document, first.line, nxt.end_line,
+                             first.text + joiner + nxt.text)
+        return out
 
     def search(self, query: str, documents: set[str] | None = None,
                limit: int = 3) -> list[Passage]:
@@ -329,8 +340,9 @@ class PassageIndex:
         defined = [re.compile(re.escape(t) + r"[a-z]*\s*\(|(?:known as|called) (?:the |a |an )?"
                               + re.escape(t)) for t in terms]
         scored = []
+        windows = self._windows([rowid - 1 for rowid, _ in rows])
         for rowid, rank in rows:
-            passage = self._window(rowid - 1)
+            passage = windows[rowid - 1]
             body = fold(passage.text)
             covered: float = sum(1 for s in stems if s in body)
             covered += 0.5 * sum(1 for d in defined if d.search(body))
