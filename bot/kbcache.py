@@ -164,8 +164,8 @@ def read(path: Path, key: str) -> KnowledgeBase | None:
     if isinstance(kb.texts, FileTexts) and not Path(kb.texts.path).is_file():
         return None  # its passage database was removed
     words = index_of(kb).words
-    if isinstance(words, FilePostings) and not Path(words.path).is_file():
-        return None  # its search postings were removed
+    if isinstance(words, FilePostings) and not words.intact():
+        return None  # its search postings were removed or cut short
     return kb
 
 

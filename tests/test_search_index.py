@@ -79,16 +79,22 @@ def test_postings_from_a_file_rank_as_from_memory(which, kb, synthetic_kb, tmp_p
     assert _searches(again, base) == before
 
 
-def test_a_removed_postings_file_is_rebuilt(tmp_path) -> None:
+@pytest.mark.parametrize("damage", ["removed", "cut short"])
+def test_a_removed_or_truncated_postings_file_is_rebuilt(damage, tmp_path) -> None:
     content = ROOT / "content"
     kb, problems = kbcache.load(content, tmp_path)
     assert kb is not None and not [p for p in problems if not p.warning]
     hits = index_of(kb).search("domestic abuse")
+    assert hits
     [postings] = tmp_path.glob("search-*.sqlite")
-    postings.unlink()
+    if damage == "removed":
+        postings.unlink()
+    else:
+        data = postings.read_bytes()
+        postings.write_bytes(data[: len(data) // 2])
     kb, _ = kbcache.load(content, tmp_path)
     assert kb is not None and index_of(kb).search("domestic abuse") == hits
-    assert postings.is_file()
+    assert postings.is_file() and index_of(kb).words.intact()
 
 
 def test_cited_lines_are_the_items_that_cite_them(synthetic_kb) -> None:

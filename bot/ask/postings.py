@@ -50,8 +50,9 @@ class FilePostings(Mapping[str, Entry]):
     connection a thread, with a small page cache: the file's pages are the system's to cache,
     not this process's heap. Pickles as its path and words."""
 
-    def __init__(self, path: str, names: list[str]):
+    def __init__(self, path: str, names: list[str], size: int = -1):
         self.path, self.names = path, names
+        self.size = size  # the file's bytes when written: a file cut short is not read
         self._known = frozenset(names)
         self._local = threading.local()
 
@@ -70,14 +71,22 @@ class FilePostings(Mapping[str, Entry]):
             db.commit()
         finally:
             db.close()
+        size = os.path.getsize(tmp)
         os.replace(tmp, path)
-        return cls(path, list(words))
+        return cls(path, list(words), size)
+
+    def intact(self) -> bool:
+        """The file is there, as long as when it was written."""
+        try:
+            return os.path.getsize(self.path) == self.size
+        except OSError:
+            return False
 
     def __getstate__(self) -> dict[str, object]:
-        return {"path": self.path, "names": self.names}
+        return {"path": self.path, "names": self.names, "size": self.size}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__(state["path"], state["names"])  # type: ignore[misc, arg-type]
+        self.__init__(state["path"], state["names"], state.get("size", -1))  # type: ignore[misc, arg-type]
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
