@@ -33,6 +33,28 @@ FILLER = frozenset(["all", "any", "the", "in", "for", "from", "of", "and", "or",
                     "kinds", "each", "per", "count", "counts", "number"])
 
 
+# The kinds of finding as a title names them ("Overdue recommendations").
+KIND_TITLES = {"cause_of_concern": "Causes of concern", "recommendation": "Recommendations",
+               "area_for_improvement": "Areas for improvement"}
+
+
+def finding_kinds_in(text: str) -> tuple[tuple[str, ...], str]:
+    """The kinds of finding the text names ("overdue recommendations", "due 90 days afis"),
+    in the order FINDING_KINDS lists them, and the text without their words; ((), text) when
+    it names none (then the text is returned as it was)."""
+    rest = text.lower()  # not folded: an owner id keeps its hyphens ("head-of-crime")
+    found: set[str] = set()
+    for kind, pattern in _KIND_RE:
+        if kind in FINDING_KINDS and pattern.search(rest):
+            found.add(kind)
+            rest = pattern.sub(" ", rest)
+    if not found:
+        return (), text
+    rest = " ".join(w for w in rest.split()
+                    if w not in ("and", "or", "the", "all", "any", "findings"))
+    return tuple(k for k in FINDING_KINDS if k in found), rest
+
+
 MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august",
                     "september", "october", "november", "december"])
 

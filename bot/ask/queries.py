@@ -17,6 +17,7 @@ from bot.ask.asof import (
     published_by,
     undated_note,
 )
+from bot.ask.filters import KIND_TITLES, finding_kinds_in
 from bot.ask.memo import memo
 from bot.ask.results import (
     AreaResult,
@@ -123,8 +124,24 @@ def _undated(kb: KnowledgeBase, deadlines: Deadlines, as_of: dt.date) -> Rows[De
                    (0, len(deadlines.undated)), as_of)
 
 
-def _filter_findings(kb: KnowledgeBase, words: str) -> tuple[Deadlines, str] | NotFound:
-    """Narrow findings by owner (role id or words) or area words: their live deadlines."""
+def _filter_findings(kb: KnowledgeBase, words: str) -> tuple[Deadlines, str, str] | NotFound:
+    """Narrow findings by kind words ("recommendations", "causes of concern"), then by owner
+    (role id or words) or area words: their live deadlines, the owner's or area's name, and the
+    kinds' name ("" for every kind)."""
+    kinds, words = finding_kinds_in(words)
+    picked = _by_owner_or_area(kb, words)
+    if isinstance(picked, NotFound) or not kinds:
+        return picked if isinstance(picked, NotFound) else (*picked, "")
+    deadlines, label = picked
+    # A kind's deadlines are the listing's own, in its order: built once per kind and filter
+    # (the filter's deadlines are kept by the knowledge base, so their id names them).
+    key = ("deadlines of kinds", kinds, id(deadlines))
+    kept = memo(kb, key, lambda: Deadlines(
+        i for i in (*deadlines.dated, *deadlines.undated) if i.finding.kind in kinds))
+    return kept, label, " and ".join(KIND_TITLES[k] for k in kinds)
+
+
+def _by_owner_or_area(kb: KnowledgeBase, words: str) -> tuple[Deadlines, str] | NotFound:
     if not words.strip():
         return kb.deadlines(), ""
     # An owner by id as typed (fold() would join 'head-of-crime' into one word), or by role words.
@@ -145,12 +162,12 @@ def overdue(kb: KnowledgeBase, as_of: dt.date, words: str = "") -> FindingsResul
     picked = _filter_findings(kb, words)
     if isinstance(picked, NotFound):
         return picked
-    deadlines, label = picked
+    deadlines, label, kinds = picked
     # Most overdue first, then by item id: `listed` is in that order already.
     rows = _listed(kb, deadlines.listed, deadlines.listed_inspections,
                    deadlines.listed_before(as_of), as_of)
     unresolved = _undated(kb, deadlines, as_of)
-    title = f"Overdue findings{f' — {label}' if label else ''}"
+    title = f"Overdue {kinds.lower() or 'findings'}{f' — {label}' if label else ''}"
     return FindingsResult(title, as_of, rows, unresolved, "overdue", label)
 
 
@@ -158,11 +175,12 @@ def due(kb: KnowledgeBase, as_of: dt.date, days: int = 30, words: str = "") -> F
     picked = _filter_findings(kb, words)
     if isinstance(picked, NotFound):
         return picked
-    deadlines, label = picked
+    deadlines, label, kinds = picked
     span = deadlines.listed_between(as_of, as_of + dt.timedelta(days=days))
     rows = _listed(kb, deadlines.listed, deadlines.listed_inspections, span, as_of)
     unresolved = _undated(kb, deadlines, as_of)
-    title = f"Due in the next {days} days{f' — {label}' if label else ''}"
+    title = (f"{kinds + ' due' if kinds else 'Due'} in the next {days} days"
+             f"{f' — {label}' if label else ''}")
     return FindingsResult(title, as_of, rows, unresolved, "due", label, days)
 
 

@@ -178,7 +178,7 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
         if insp:
             add(f"show {insp.id}", 0.88)
     if cues.OVERDUE.search(text):
-        add(f"overdue {area_words}", 0.9)
+        add(f"overdue {kind} {area_words}", 0.9)  # "which recommendations are overdue"
     due_topic = _topic(words, cues.DUE_WORDS | cues.KIND_WORDS)
     when_due = bool((cues.WHEN.search(text) and (cues.DUE.search(text) or "submit" in text))
                     or (cues.DUE.search(text) and _window(text) is None and due_topic
@@ -193,7 +193,8 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
             add(f"show {hit}", 0.84)
     days = _window(text)
     if (days is not None or cues.DUE.search(text)) and not when_due and not phrase:
-        add(f"due {days or 30} {area_words}", 0.86 if not kind else 0.6)
+        # the kind is a filter of `due`; without a window of days, other readings may fit better
+        add(f"due {days or 30} {kind} {area_words}", 0.86 if not kind or days else 0.6)
     if phrase:
         add(f"search {phrase}", 0.86)
     if kind:
