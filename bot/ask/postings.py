@@ -58,7 +58,9 @@ class FilePostings(Mapping[str, Entry]):
 
     @classmethod
     def write(cls, path: str, words: Postings) -> FilePostings:
-        tmp = f"{path}.{os.getpid()}.tmp"
+        # beside it, hidden, as the cache's other half-written files are (bot.kbcache prunes them)
+        head, name = os.path.split(path)
+        tmp = os.path.join(head, f".{name}.{os.getpid()}.tmp")
         if os.path.exists(tmp):
             os.unlink(tmp)
         db = sqlite3.connect(tmp)
