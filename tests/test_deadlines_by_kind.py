@@ -79,3 +79,36 @@ def test_which_recommendations_are_overdue_lists_no_area_for_improvement(kb, ren
     text = answer(kb, renderer, "what recommendations are due in the next 90 days?",
                   dt.date(2017, 3, 1)).text
     assert "due 90 recommendations" in text and "Recommendations due in the next 90 days" in text
+
+
+def test_a_year_or_an_inspection_keeps_its_findings_rows(synthetic_kb) -> None:
+    kb, day = synthetic_kb, dt.date(2026, 6, 1)
+    insp = kb.inspections[1]
+    years = {insp.year: {i.id for i in kb.inspections if i.year == insp.year},
+             insp.id: {insp.id}}
+    kept = 0
+    for named, inspections in years.items():
+        for kind_words in ("", "recommendations"):  # (`every` is narrowed by kind already)
+            for listing in (lambda w: queries.overdue(kb, day, w),
+                            lambda w: queries.due(kb, day, 400, w)):
+                every, narrowed = listing(kind_words), listing(f"{kind_words} {named}")
+                want = [r.item_id for r in (*every.rows, *every.unresolved)
+                        if r.finding.inspection in inspections]
+                assert ids(narrowed) == want, (named, kind_words)
+                assert f"from {named}" in narrowed.title
+                kept += len(want)
+    assert kept
+
+
+def test_a_year_with_no_inspection_says_so(kb) -> None:
+    result = queries.overdue(kb, dt.date(2017, 4, 24), "2015")
+    assert not isinstance(result, FindingsResult)
+    assert "No inspection from 2015" in result.message and "2014, 2016" in result.message
+
+
+def test_which_recommendations_from_a_year_are_overdue(kb, renderer) -> None:
+    text = answer(kb, renderer, "which recommendations from 2014 are overdue?",
+                  dt.date(2017, 4, 24)).text
+    assert "overdue recommendations 2014" in text and "cle-2014-rec-06a" in text
+    assert answer(kb, renderer, "which recommendations from 2016 are overdue?",
+                  dt.date(2017, 4, 24)).text.count("cle-2014-rec-06a") == 0

@@ -14,9 +14,11 @@ from bot.ask.asof import (
     inspections_as_of,
     inspections_for_year,
     latest_inspections,
+    no_inspection,
     published_by,
     undated_note,
 )
+from bot.ask.command import normalise_year
 from bot.ask.filters import KIND_TITLES, finding_kinds_in
 from bot.ask.memo import memo
 from bot.ask.results import (
@@ -125,20 +127,59 @@ def _undated(kb: KnowledgeBase, deadlines: Deadlines, as_of: dt.date) -> Rows[De
 
 
 def _filter_findings(kb: KnowledgeBase, words: str) -> tuple[Deadlines, str, str] | NotFound:
-    """Narrow findings by kind words ("recommendations", "causes of concern"), then by owner
-    (role id or words) or area words: their live deadlines, the owner's or area's name, and the
-    kinds' name ("" for every kind)."""
+    """Narrow findings by kind words ("recommendations", "causes of concern"), by inspection (a
+    year, "2016", or an inspection id), then by owner (role id or words) or area words: their
+    live deadlines, the owner's or area's name, and what the kinds and years say ("" when
+    neither is named: "Recommendations from 2016")."""
     kinds, words = finding_kinds_in(words)
+    named = _inspections_in(kb, words)
+    if isinstance(named, NotFound):
+        return named
+    inspections, years, words = named
     picked = _by_owner_or_area(kb, words)
-    if isinstance(picked, NotFound) or not kinds:
-        return picked if isinstance(picked, NotFound) else (*picked, "")
+    if isinstance(picked, NotFound):
+        return picked
     deadlines, label = picked
-    # A kind's deadlines are the listing's own, in its order: built once per kind and filter
+    what = " and ".join(KIND_TITLES[k] for k in kinds)
+    if years:
+        what = f"{what or 'Findings'} from {' and '.join(years)}"
+    if not kinds and inspections is None:
+        return deadlines, label, ""
+
+    def keep(i: DeadlineItem) -> bool:
+        return ((not kinds or i.finding.kind in kinds)
+                and (inspections is None or i.finding.inspection in inspections))
+
+    # The narrowed deadlines are the listing's own, in its order: built once per narrowing
     # (the filter's deadlines are kept by the knowledge base, so their id names them).
-    key = ("deadlines of kinds", kinds, id(deadlines))
+    key = ("deadlines of", kinds, inspections, id(deadlines))
     kept = memo(kb, key, lambda: Deadlines(
-        i for i in (*deadlines.dated, *deadlines.undated) if i.finding.kind in kinds))
-    return kept, label, " and ".join(KIND_TITLES[k] for k in kinds)
+        i for i in (*deadlines.dated, *deadlines.undated) if keep(i)))
+    return kept, label, what
+
+
+def _inspections_in(kb: KnowledgeBase, words: str
+                    ) -> tuple[frozenset[str] | None, list[str], str] | NotFound:
+    """The inspections the words name by year or id (None: none named), the years and ids as
+    named, and the other words."""
+    ids: set[str] = set()
+    named: list[str] = []
+    rest: list[str] = []
+    for word in words.split():
+        year = normalise_year(word)
+        insp = kb.index["inspection"].get(word.lower())
+        if year:
+            found = inspections_for_year(kb, year)
+            if not found:
+                return NotFound(no_inspection(kb, year), [])
+            ids.update(i.id for i in found)
+            named.append(year)
+        elif insp is not None:
+            ids.add(insp.id)
+            named.append(insp.id)
+        elif word.lower() not in ("findings", "finding", "from"):  # "overdue findings from 2016"
+            rest.append(word)
+    return (frozenset(ids) if named else None), named, " ".join(rest)
 
 
 def _by_owner_or_area(kb: KnowledgeBase, words: str) -> tuple[Deadlines, str] | NotFound:
@@ -167,7 +208,7 @@ def overdue(kb: KnowledgeBase, as_of: dt.date, words: str = "") -> FindingsResul
     rows = _listed(kb, deadlines.listed, deadlines.listed_inspections,
                    deadlines.listed_before(as_of), as_of)
     unresolved = _undated(kb, deadlines, as_of)
-    title = f"Overdue {kinds.lower() or 'findings'}{f' — {label}' if label else ''}"
+    title = f"Overdue {(kinds[:1].lower() + kinds[1:]) or 'findings'}{f' — {label}' if label else ''}"
     return FindingsResult(title, as_of, rows, unresolved, "overdue", label)
 
 

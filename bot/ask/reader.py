@@ -178,7 +178,8 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
         if insp:
             add(f"show {insp.id}", 0.88)
     if cues.OVERDUE.search(text):
-        add(f"overdue {kind} {area_words}", 0.9)  # "which recommendations are overdue"
+        # "which recommendations from 2014 are overdue": a year that is an inspection's narrows
+        add(f"overdue {kind} {fig_year} {area_words}", 0.9)
     due_topic = _topic(words, cues.DUE_WORDS | cues.KIND_WORDS)
     when_due = bool((cues.WHEN.search(text) and (cues.DUE.search(text) or "submit" in text))
                     or (cues.DUE.search(text) and _window(text) is None and due_topic
