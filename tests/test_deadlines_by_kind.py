@@ -33,21 +33,26 @@ def ids(result) -> list[str]:
     return [r.item_id for r in result.rows] + [r.item_id for r in result.unresolved]
 
 
+def narrowed(kb, day, words: str, narrowing: str, keep) -> int:
+    """For `overdue` and `due`: `words` plus `narrowing` lists exactly the rows of `words` that
+    `keep` keeps, in their order. How many rows that was."""
+    kept = 0
+    for listing in (lambda w: queries.overdue(kb, day, w), lambda w: queries.due(kb, day, 400, w)):
+        every, narrow = listing(words), listing(f"{narrowing} {words}")
+        want = [r.item_id for r in (*every.rows, *every.unresolved) if keep(r.finding)]
+        assert ids(narrow) == want, (words, narrowing)
+        assert narrow.filter == every.filter  # the owner's or area's name, as before
+        kept += len(want)
+    return kept
+
+
 @pytest.mark.parametrize("words", sorted(KINDS))
 def test_a_kind_keeps_the_listing_rows_of_that_kind(synthetic_kb, words) -> None:
     kb, kinds = synthetic_kb, KINDS[words]
     day = dt.date(2026, 6, 1)
     owner, area = kb.owners[1].id, "vulnerability"
-    listed = 0
-    for narrowing in ("", owner, area):
-        for listing in (lambda w: queries.overdue(kb, day, w),
-                        lambda w: queries.due(kb, day, 400, w)):
-            every, narrowed = listing(narrowing), listing(f"{words} {narrowing}")
-            want = [r.item_id for r in (*every.rows, *every.unresolved)
-                    if r.finding.kind in kinds]
-            assert ids(narrowed) == want, (words, narrowing)
-            assert narrowed.filter == every.filter  # the owner's or area's name, as before
-            listed += len(want)
+    listed = sum(narrowed(kb, day, narrowing, words, lambda f: f.kind in kinds)
+                 for narrowing in ("", owner, area))
     dated = any(f.kind in kinds and f.is_live and f.deadlines for f in kb.findings)
     assert bool(listed) == dated  # (the synthetic causes of concern carry no deadline)
 
@@ -86,18 +91,15 @@ def test_a_year_or_an_inspection_keeps_its_findings_rows(synthetic_kb) -> None:
     insp = kb.inspections[1]
     years = {insp.year: {i.id for i in kb.inspections if i.year == insp.year},
              insp.id: {insp.id}}
-    kept = 0
-    for named, inspections in years.items():
-        for kind_words in ("", "recommendations"):  # (`every` is narrowed by kind already)
-            for listing in (lambda w: queries.overdue(kb, day, w),
-                            lambda w: queries.due(kb, day, 400, w)):
-                every, narrowed = listing(kind_words), listing(f"{kind_words} {named}")
-                want = [r.item_id for r in (*every.rows, *every.unresolved)
-                        if r.finding.inspection in inspections]
-                assert ids(narrowed) == want, (named, kind_words)
-                assert f"from {named}" in narrowed.title
-                kept += len(want)
+    kept = sum(narrowed(kb, day, kind_words, named, lambda f, i=inspections: f.inspection in i)
+               for named, inspections in years.items()
+               for kind_words in ("", "recommendations"))  # (the rows of that kind already)
     assert kept
+    for named in years:
+        assert queries.overdue(kb, day, f"recommendations {named}").title == \
+            f"Overdue recommendations from {named}"
+        assert queries.due(kb, day, 30, named).title == \
+            f"Findings from {named} due in the next 30 days"
 
 
 def test_a_year_with_no_inspection_says_so(kb) -> None:
