@@ -36,11 +36,13 @@ from pathlib import Path
 from bot.ask.postings import FilePostings
 from bot.ask.search import index_of
 from bot.content import loader
+from bot.content.cited import cited_lines
 from bot.content.compact import compact
 from bot.content.filecache import FileCache
 from bot.content.kb import KnowledgeBase
-from bot.content.passages import FileTexts, PassageIndex, cited_lines, texts_hash
+from bot.content.passages import PassageIndex
 from bot.content.policy import bank_holidays, know_bank_holidays
+from bot.content.sourcetexts import FileTexts, texts_hash
 from bot.content.yamlfile import display_path
 from bot.errors import Problem
 from bot.memory import give_back_freed

@@ -16,7 +16,7 @@ import pytest
 from bot import kbcache
 from bot.content import loader
 from bot.content.kb import KnowledgeBase
-from bot.content.passages import FileTexts
+from bot.content.sourcetexts import FileTexts
 from bot.errors import ContentInvalid
 from bot.live import LiveKnowledgeBase
 from bot.render.answer import answer
@@ -279,8 +279,15 @@ def test_the_passages_built_beside_the_checks_serve_the_same(monkeypatch, tmp_pa
     its own while the YAML is checked; the knowledge base then quotes exactly as one validated
     here. (Below it, as for the shipped content, it is built after the checks.)"""
     monkeypatch.setattr(kbcache, "BESIDE_FROM", 0)
+
+    def not_here(*_args, **_kwargs):
+        raise AssertionError("the passage database was built here, not beside the checks")
+
+    # this process may not build it; the process beside (a new interpreter) is unaffected
+    monkeypatch.setattr(kbcache.PassageIndex, "build", not_here)
     version = kbcache.content_version(CONTENT)
     problems = kbcache.build(str(CONTENT), str(tmp_path), version)
+    monkeypatch.undo()
     assert not [p for p in problems if not p.warning]
     key = kbcache.cache_key(version, CONTENT)
     cached = kbcache.read(kbcache.cache_file(tmp_path, key), key)

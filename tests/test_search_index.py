@@ -19,8 +19,8 @@ from bot.ask import search as search_module
 from bot.ask.postings import FilePostings
 from bot.ask.search import SearchIndex, index_of
 from bot.content import loader
+from bot.content.cited import cited_at
 from bot.content.kb import KnowledgeBase
-from bot.content.passages import cited_at
 from tests import plain_search
 from tests.test_synthetic import _synthetic
 

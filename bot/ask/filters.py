@@ -33,21 +33,34 @@ FILLER = frozenset(["all", "any", "the", "in", "for", "from", "of", "and", "or",
                     "kinds", "each", "per", "count", "counts", "number"])
 
 
-# The kinds of finding as a title names them ("Overdue recommendations").
-KIND_TITLES = {"cause_of_concern": "Causes of concern", "recommendation": "Recommendations",
-               "area_for_improvement": "Areas for improvement"}
+MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august",
+                    "september", "october", "november", "december"])
+
+
+# How an answer names each kind of item ("Overdue recommendations", "from 2014: causes of
+# concern").
+KIND_NAMES = {"cause_of_concern": "causes of concern", "recommendation": "recommendations",
+              "area_for_improvement": "areas for improvement", "figure": "figures",
+              "judgment": "judgments", "response": "responses"}
+
+
+def _take_kinds(text: str, allowed: tuple[str, ...]) -> tuple[list[str], str]:
+    """The allowed kinds the (lower-case) text names, in KIND_PATTERNS order, and the text
+    without their words."""
+    found: list[str] = []
+    for kind, pattern in _KIND_RE:
+        if kind in allowed and pattern.search(text):
+            found.append(kind)
+            text = pattern.sub(" ", text)
+    return found, text
 
 
 def finding_kinds_in(text: str) -> tuple[tuple[str, ...], str]:
     """The kinds of finding the text names ("overdue recommendations", "due 90 days afis"),
     in the order FINDING_KINDS lists them, and the text without their words; ((), text) when
     it names none (then the text is returned as it was)."""
-    rest = text.lower()  # not folded: an owner id keeps its hyphens ("head-of-crime")
-    found: set[str] = set()
-    for kind, pattern in _KIND_RE:
-        if kind in FINDING_KINDS and pattern.search(rest):
-            found.add(kind)
-            rest = pattern.sub(" ", rest)
+    # Not folded: an owner id keeps its hyphens ("head-of-crime").
+    found, rest = _take_kinds(text.lower(), FINDING_KINDS)
     if not found:
         return (), text
     rest = " ".join(w for w in rest.split()
@@ -55,8 +68,32 @@ def finding_kinds_in(text: str) -> tuple[tuple[str, ...], str]:
     return tuple(k for k in FINDING_KINDS if k in found), rest
 
 
-MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august",
-                    "september", "october", "november", "december"])
+def take_inspections(kb: KnowledgeBase, text: str
+                     ) -> tuple[str, list[Inspection] | None, list[str], list[str]]:
+    """The year the words name (normalised; "" when none: only the first, and not a date's,
+    "March 2015"), the inspections it and any inspection ids select (None: none named), the
+    year and ids as taken, and the other words."""
+    year = ""
+    insps: list[Inspection] | None = None
+    taken: list[str] = []
+    rest: list[str] = []
+    previous = ""
+    for word in text.split():
+        y = normalise_year(word)
+        # "March 2015", "1 May 2017": a date in the question, not the inspection's year.
+        dated = previous.lower() in MONTHS or previous.isdigit()
+        previous = word
+        if y and not year and not dated:
+            year, insps = y, inspections_for_year(kb, y)
+            taken.append(y)
+            continue
+        insp = kb.index["inspection"].get(word.lower())
+        if insp is not None:
+            insps = [*(insps or []), insp]
+            taken.append(insp.id)
+            continue
+        rest.append(word)
+    return year, insps, taken, rest
 
 
 @dataclass(frozen=True)
@@ -76,31 +113,8 @@ def parse_filters(kb: KnowledgeBase, text: str, *, kinds: tuple[str, ...] | None
     """Take the year, inspection id and kind words out of the text. `kinds` limits which kind
     words are read as filters (for `findings`, only the three kinds of finding)."""
     allowed = kinds or tuple(k for k, _ in KIND_PATTERNS)
-    year = ""
-    insps: list[Inspection] | None = None
-    rest: list[str] = []
-    previous = ""
-    for word in text.split():
-        y = normalise_year(word)
-        # "March 2015", "1 May 2017": a date in the question, not the inspection's year.
-        dated = previous.lower() in MONTHS or previous.isdigit()
-        previous = word
-        if y and not year and not dated:
-            year, insps = y, inspections_for_year(kb, y)
-            continue
-        insp = kb.index["inspection"].get(word.lower())
-        if insp is not None:
-            insps = [*(insps or []), insp]
-            continue
-        rest.append(word)
-    folded = fold(" ".join(rest))
-    found: list[str] = []
-    for kind, pattern in _KIND_RE:
-        if kind not in allowed:
-            continue
-        if pattern.search(folded):
-            found.append(kind)
-            folded = pattern.sub(" ", folded)
+    year, insps, _, rest = take_inspections(kb, text)
+    found, folded = _take_kinds(fold(" ".join(rest)), allowed)
     words = [w for w in folded.split() if w not in FILLER]
     return Filters(year, tuple(insps) if insps is not None else None, tuple(found), " ".join(words),
                    " ".join(rest))

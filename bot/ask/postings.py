@@ -17,8 +17,7 @@ from collections.abc import Iterator, Mapping
 
 # word -> (item numbers ascending, their weights, positions of the heaviest items, heaviest first)
 Entry = tuple["array[int]", "array[float]", "array[int]"]
-Postings = Mapping[str, Entry]
-MemoryPostings = dict
+Postings = Mapping[str, Entry]  # a dict in memory, or FilePostings
 
 
 class KeyList:

@@ -18,8 +18,7 @@ from bot.ask.asof import (
     published_by,
     undated_note,
 )
-from bot.ask.command import normalise_year
-from bot.ask.filters import KIND_TITLES, finding_kinds_in
+from bot.ask.filters import KIND_NAMES, finding_kinds_in, take_inspections
 from bot.ask.memo import memo
 from bot.ask.results import (
     AreaResult,
@@ -129,22 +128,24 @@ def _undated(kb: KnowledgeBase, deadlines: Deadlines, as_of: dt.date) -> Rows[De
 def _filter_findings(kb: KnowledgeBase, words: str) -> tuple[Deadlines, str, str] | NotFound:
     """Narrow findings by kind words ("recommendations", "causes of concern"), by inspection (a
     year, "2016", or an inspection id), then by owner (role id or words) or area words: their
-    live deadlines, the owner's or area's name, and what the kinds and years say ("" when
-    neither is named: "Recommendations from 2016")."""
+    live deadlines, the owner's or area's name, and what the kinds and inspection say ("" when
+    neither is named: "recommendations from 2016")."""
     kinds, words = finding_kinds_in(words)
-    named = _inspections_in(kb, words)
-    if isinstance(named, NotFound):
-        return named
-    inspections, years, words = named
-    picked = _by_owner_or_area(kb, words)
+    year, insps, taken, rest = take_inspections(kb, words)
+    if year and not insps:
+        return NotFound(no_inspection(kb, year), [])
+    # "overdue findings from 2016": the words around an inspection say nothing more
+    rest = [w for w in rest if w.lower() not in ("findings", "finding", "from")] if taken else rest
+    picked = _by_owner_or_area(kb, " ".join(rest))
     if isinstance(picked, NotFound):
         return picked
     deadlines, label = picked
-    what = " and ".join(KIND_TITLES[k] for k in kinds)
-    if years:
-        what = f"{what or 'Findings'} from {' and '.join(years)}"
-    if not kinds and inspections is None:
+    if not kinds and insps is None:
         return deadlines, label, ""
+    what = " and ".join(KIND_NAMES[k] for k in kinds)
+    if taken:
+        what = f"{what or 'findings'} from {' and '.join(taken)}"
+    inspections = frozenset(i.id for i in insps) if insps is not None else None
 
     def keep(i: DeadlineItem) -> bool:
         return ((not kinds or i.finding.kind in kinds)
@@ -156,30 +157,6 @@ def _filter_findings(kb: KnowledgeBase, words: str) -> tuple[Deadlines, str, str
     kept = memo(kb, key, lambda: Deadlines(
         i for i in (*deadlines.dated, *deadlines.undated) if keep(i)))
     return kept, label, what
-
-
-def _inspections_in(kb: KnowledgeBase, words: str
-                    ) -> tuple[frozenset[str] | None, list[str], str] | NotFound:
-    """The inspections the words name by year or id (None: none named), the years and ids as
-    named, and the other words."""
-    ids: set[str] = set()
-    named: list[str] = []
-    rest: list[str] = []
-    for word in words.split():
-        year = normalise_year(word)
-        insp = kb.index["inspection"].get(word.lower())
-        if year:
-            found = inspections_for_year(kb, year)
-            if not found:
-                return NotFound(no_inspection(kb, year), [])
-            ids.update(i.id for i in found)
-            named.append(year)
-        elif insp is not None:
-            ids.add(insp.id)
-            named.append(insp.id)
-        elif word.lower() not in ("findings", "finding", "from"):  # "overdue findings from 2016"
-            rest.append(word)
-    return (frozenset(ids) if named else None), named, " ".join(rest)
 
 
 def _by_owner_or_area(kb: KnowledgeBase, words: str) -> tuple[Deadlines, str] | NotFound:
@@ -203,12 +180,12 @@ def overdue(kb: KnowledgeBase, as_of: dt.date, words: str = "") -> FindingsResul
     picked = _filter_findings(kb, words)
     if isinstance(picked, NotFound):
         return picked
-    deadlines, label, kinds = picked
+    deadlines, label, what = picked
     # Most overdue first, then by item id: `listed` is in that order already.
     rows = _listed(kb, deadlines.listed, deadlines.listed_inspections,
                    deadlines.listed_before(as_of), as_of)
     unresolved = _undated(kb, deadlines, as_of)
-    title = f"Overdue {(kinds[:1].lower() + kinds[1:]) or 'findings'}{f' — {label}' if label else ''}"
+    title = f"Overdue {what or 'findings'}{f' — {label}' if label else ''}"
     return FindingsResult(title, as_of, rows, unresolved, "overdue", label)
 
 
@@ -216,11 +193,11 @@ def due(kb: KnowledgeBase, as_of: dt.date, days: int = 30, words: str = "") -> F
     picked = _filter_findings(kb, words)
     if isinstance(picked, NotFound):
         return picked
-    deadlines, label, kinds = picked
+    deadlines, label, what = picked
     span = deadlines.listed_between(as_of, as_of + dt.timedelta(days=days))
     rows = _listed(kb, deadlines.listed, deadlines.listed_inspections, span, as_of)
     unresolved = _undated(kb, deadlines, as_of)
-    title = (f"{kinds + ' due' if kinds else 'Due'} in the next {days} days"
+    title = (f"{what[:1].upper() + what[1:] + ' due' if what else 'Due'} in the next {days} days"
              f"{f' — {label}' if label else ''}")
     return FindingsResult(title, as_of, rows, unresolved, "due", label, days)
 

@@ -5,9 +5,10 @@ where a year has no recorded inspection (what the reports say about it instead).
 from __future__ import annotations
 
 from bot.ask.results import Quote
+from bot.content.cited import cited_at
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Inspection
-from bot.content.passages import cited_at, passages_of
+from bot.content.passages import passages_of
 
 
 def quotes(kb: KnowledgeBase, words: str, inspections: list[Inspection] | None = None,

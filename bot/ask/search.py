@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.ask.postings import FilePostings, KeyList, MemoryPostings, Postings
+from bot.ask.postings import FilePostings, KeyList, Postings
 from bot.content.words import tokens
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class SearchIndex:
         # frequency BM25F needs, computed once; positions of its MAX_POSTINGS heaviest items,
         # heaviest first): in memory, or in an SQLite file for a base served from the cache
         # (bot/ask/postings.py), so the serving process holds none of it.
-        self.words: Postings = MemoryPostings({})
+        self.words: Postings = {}
         self.items_of: dict[str, array[int]] = {}  # inspection id -> its items' numbers
         # Kept empty for bot/ask/reader.py, which reads it (it held every word's postings
         # before the index was compacted; the reader has done without them since).
@@ -254,6 +254,6 @@ class _Builder:
             words[word] = (array("I", (numbers[i] for i in ascending)),
                            array("d", (weights[i] for i in ascending)),
                            array("I", (at[i] for i in heaviest)))
-        index.words = MemoryPostings(words)
+        index.words = words
         index.by_initial = dict(by_initial)
         return index

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import replace
 
 from bot.ask.asof import no_inspection
-from bot.ask.filters import Filters, parse_filters
+from bot.ask.filters import FINDING_KINDS, KIND_NAMES, Filters, parse_filters
 from bot.ask.listing import counts
 from bot.ask.quoting import quotes
 from bot.ask.results import NotFound, SearchResult, SearchRow
@@ -15,11 +15,6 @@ from bot.ask.search import index_of
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Finding, Part
 from bot.content.words import tokens
-
-KIND_NAMES = {"cause_of_concern": "causes of concern", "recommendation": "recommendations",
-              "area_for_improvement": "areas for improvement", "figure": "figures",
-              "judgment": "judgments", "response": "responses"}
-FINDING_KINDS = ("cause_of_concern", "recommendation", "area_for_improvement")
 
 
 def _best_part(f: Finding, words: str) -> Part | None:

@@ -17,24 +17,21 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import hashlib
 import re
 import sqlite3
 import threading
 from array import array
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot.content.sourcetexts import FileTexts, read_only, texts_hash
 from bot.content.words import STOPWORDS, expand, fold
 
 if TYPE_CHECKING:
     from bot.content.kb import KnowledgeBase
 
-CACHE_KIB = 256  # each read-only connection's page cache
 TOP_FROM = 2000  # sentences a word is in from which its best are ranked when the index is built
 TOP_KEPT = 50  # how many of them are kept (a search asks for 50 at the most)
 MAX_CHARS = 700  # a run-on "sentence" (a table, a list without full stops) is cut here
@@ -144,7 +141,7 @@ class PassageIndex:
             return
         db = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = _read_only(self.path)
+            db = self._local.db = read_only(self.path)
         yield db
 
     @classmethod
@@ -189,7 +186,7 @@ class PassageIndex:
     @classmethod
     def open(cls, path: str) -> PassageIndex:
         """A database file written by `build`, read-only."""
-        return cls(_read_only(path), path)
+        return cls(read_only(path), path)
 
     @property
     def sentences(self) -> list[Passage]:
@@ -258,11 +255,7 @@ class PassageIndex:
         """The word's best sentences as ranked when the index was built (`_rank_common_words`),
         or None when it is not one of the common words."""
         with self._reading() as db:
-            try:
-                row = db.execute("SELECT rowids, ranks FROM common WHERE w = ?",
-                                 (word,)).fetchone()
-            except sqlite3.OperationalError:  # a database built before the table was
-                return None
+            row = db.execute("SELECT rowids, ranks FROM common WHERE w = ?", (word,)).fetchone()
         if row is None:
             return None
         rowids, ranks = array("q"), array("d")
@@ -275,11 +268,7 @@ class PassageIndex:
         spans = self._spans
         if spans is None:
             with self._reading() as db:
-                try:
-                    rows = db.execute("SELECT document, first, last FROM span").fetchall()
-                except sqlite3.OperationalError:  # a database built before the table was
-                    rows = db.execute("SELECT document, min(n), max(n) FROM sentence"
-                                      " GROUP BY document").fetchall()
+                rows = db.execute("SELECT document, first, last FROM span").fetchall()
             self._spans = spans = {d: (a, b) for d, a, b in rows}
         runs: list[tuple[int, int]] = []
         for first, last in sorted(spans[d] for d in documents if d in spans):
@@ -375,12 +364,8 @@ def _rank_common_words(db: sqlite3.Connection) -> None:
     every sentence holding the word: 42,000 of them for "calls" at 43 forces, 80 ms); the list
     kept is the very query's answer, so it is the same rows in the same order. Kept for every
     spelling of the word that the index reads as the same term ("call", "calls")."""
-    db.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, passage, 'row')")
-    common = {term for (term,) in db.execute("SELECT term FROM temp.terms WHERE doc >= ?",
-                                             (TOP_FROM,))}
     db.execute("CREATE TABLE common(w TEXT PRIMARY KEY, rowids BLOB, ranks BLOB) WITHOUT ROWID")
-    if not common:
-        return
+    db.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, passage, 'row')")
     # Which term each indexed word is, read by the same tokenizer: one row a word
     words = [w for (w,) in db.execute("SELECT w FROM word ORDER BY w")]
     db.execute("CREATE VIRTUAL TABLE temp.spelling USING fts5(w, tokenize = 'porter unicode61')")
@@ -388,9 +373,9 @@ def _rank_common_words(db: sqlite3.Connection) -> None:
                    [(n + 1, w) for n, w in enumerate(words)])
     db.execute("CREATE VIRTUAL TABLE temp.spelled USING fts5vocab(temp, spelling, 'instance')")
     spellings: dict[str, list[str]] = defaultdict(list)
-    for term, doc in db.execute("SELECT term, doc FROM temp.spelled"):
-        if term in common:
-            spellings[term].append(words[doc - 1])
+    for term, doc in db.execute("SELECT s.term, s.doc FROM temp.spelled s JOIN temp.terms t"
+                                " ON t.term = s.term WHERE t.doc >= ?", (TOP_FROM,)):
+        spellings[term].append(words[doc - 1])
     rows: list[tuple[str, bytes, bytes]] = []
     for term in sorted(spellings):
         ranked = db.execute("SELECT rowid, rank FROM passage WHERE passage MATCH ?"
@@ -402,68 +387,6 @@ def _rank_common_words(db: sqlite3.Connection) -> None:
     db.executemany("INSERT INTO common VALUES (?, ?, ?)", rows)
     for table in ("spelled", "spelling", "terms"):
         db.execute(f"DROP TABLE temp.{table}")
-
-
-def _read_only(path: str) -> sqlite3.Connection:
-    """A read-only connection to a database file, with a small page cache of its own: a
-    connection a serving thread, each caching 2 MiB by default, was 16 MiB of the process for
-    pages the system caches anyway."""
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    return db
-
-
-def texts_hash(texts: Mapping[str, str]) -> str:
-    if isinstance(texts, FileTexts):
-        return texts.hash
-    digest = hashlib.sha256()
-    for document in sorted(texts):
-        digest.update(document.encode() + b"\0")
-        digest.update(texts[document].encode("utf-8", "replace") + b"\0")
-    return digest.hexdigest()
-
-
-class FileTexts(Mapping[str, str]):
-    """The reports' own text as a passage database file holds it (built with `keep_texts`): a
-    document is read when it is asked for, and the last few are kept. The file is a snapshot
-    named by the texts' hash, so an edit to content/sources/ cannot change what a served
-    version quotes until it goes live. Pickles as its path, names and hash alone."""
-
-    def __init__(self, path: str, names: list[str], hash: str):
-        self.path, self.names, self.hash = path, names, hash
-        self._known = frozenset(names)
-        self._db: sqlite3.Connection | None = None
-        self._lock = threading.Lock()
-        self._read = lru_cache(maxsize=8)(self._read_uncached)
-
-    def __getstate__(self) -> dict[str, object]:
-        return {"path": self.path, "names": self.names, "hash": self.hash}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__(state["path"], state["names"], state["hash"])  # type: ignore[misc, arg-type]
-
-    def _read_uncached(self, name: str) -> str:
-        with self._lock:
-            if self._db is None:
-                self._db = _read_only(self.path)
-            row = self._db.execute("SELECT text FROM source WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            raise KeyError(name)
-        return str(row[0])
-
-    def __getitem__(self, name: str) -> str:
-        if name not in self._known:
-            raise KeyError(name)
-        return self._read(name)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._known
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.names)
-
-    def __len__(self) -> int:
-        return len(self.names)
 
 
 def passages_of(kb: KnowledgeBase) -> PassageIndex:
@@ -488,61 +411,3 @@ def passages_of(kb: KnowledgeBase) -> PassageIndex:
                     _BY_HASH[key] = index
                 kb.index["passages"] = index
     return index
-
-
-def cited_at(kb: KnowledgeBase, document: str, first: int, last: int) -> list[str]:
-    """Ids of the recorded items whose source (or a part's, or a repeat's) is on those lines."""
-    return cited_lines(kb).at(document, first, last)
-
-
-class CitedLines:
-    """(document, line) -> the ids of the items citing it, as each document's cited lines
-    ascending and their ids in one flat tuple (a tuple key and a list a cited line was 14 MiB
-    at 43 forces)."""
-
-    def __init__(self, by_line: dict[tuple[str, int], list[str]]):
-        grouped: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
-        for (document, line), ids in by_line.items():
-            grouped[document].append((line, ids))
-        # document -> (lines ascending, where each line's ids start in `ids`, ids)
-        self.documents: dict[str, tuple[array[int], array[int], tuple[str, ...]]] = {}
-        for document, rows in grouped.items():
-            rows.sort(key=lambda row: row[0])
-            starts, flat = array("I"), list[str]()
-            for _, ids in rows:
-                starts.append(len(flat))
-                flat.extend(ids)
-            starts.append(len(flat))
-            self.documents[document] = (array("I", (line for line, _ in rows)), starts,
-                                        tuple(flat))
-
-    def at(self, document: str, first: int, last: int) -> list[str]:
-        """The ids citing lines first..last, line by line, each once."""
-        entry = self.documents.get(document)
-        if entry is None:
-            return []
-        lines, starts, flat = entry
-        out: list[str] = []
-        for n in range(bisect_left(lines, first), bisect_right(lines, last)):
-            out.extend(i for i in flat[starts[n]:starts[n + 1]] if i not in out)
-        return out
-
-
-def cited_lines(kb: KnowledgeBase) -> CitedLines:
-    """Which items cite each line. Built with the cache (bot.kbcache) or on first use: at 43
-    forces it takes half a second, which a search must not wait for."""
-    cited = kb.index.get("cited_lines")
-    if cited is None:
-        by_line: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for j in kb.judgments:
-            by_line[(j.source.document, j.source.line)].append(j.id)
-        for f in kb.findings:
-            for src in (f.source, *f.also_in, *(p.source for p in f.parts if p.source)):
-                if f.id not in by_line[(src.document, src.line)]:
-                    by_line[(src.document, src.line)].append(f.id)
-        for fig in kb.figures:
-            by_line[(fig.source.document, fig.source.line)].append(fig.id)
-        for r in kb.responses:
-            by_line[(r.source.document, r.source.line)].append(r.id)
-        kb.index["cited_lines"] = cited = CitedLines(by_line)
-    return cited
