@@ -174,6 +174,28 @@ def test_a_huge_answer_to_a_question_records_the_ids_the_log_keeps(
     assert len(rendered.items) < len(whole.items)
 
 
+def test_the_ids_a_paged_answer_cites_are_those_its_pages_render(
+        synthetic: LiveKnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read off the rows, not rendered: the same ids, in the same order, as rendering every
+    # page gives, for every listing that can be paged (judgments cite none).
+    monkeypatch.setattr(paging, "HUGE", 3)
+    snap = synthetic.current
+    cited = 0
+    # (as of March 2025 `due 400 days` lists dated deadlines, then counts the undated ones)
+    asked = [(t, AS_OF) for t in _commands(snap.kb) + ["overdue 2014"]] \
+        + [(t, dt.date(2025, 3, 1)) for t in ("due 400 days", "overdue")]
+    for text, as_of in asked:
+        rendered = answer(snap.kb, snap.renderer, text, as_of)
+        if rendered.pager is None:
+            continue
+        whole = replace(rendered, pager=None).items
+        assert list(dict.fromkeys(paging.item_ids(rendered.pager.result))) == whole, text
+        assert rendered.items == whole[:len(rendered.items)], text
+        assert ",".join(rendered.items)[:4000] == ",".join(whole)[:4000], text
+        cited += bool(whole)
+    assert cited >= 8
+
+
 def _count_line(services: Services, text: str) -> str:
     return _page_line(services.message(text))
 

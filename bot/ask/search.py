@@ -39,8 +39,8 @@ PRIOR = {"finding": 1.5, "judgment": 1.4, "figure": 1.0, "response": 0.9, "inspe
 # A word's postings scored per query, heaviest first: every one at the shipped size (no word is
 # in more than a few hundred items), a bounded share at 43 forces.
 MAX_POSTINGS = 2000
-# A scoped search looks its items up in a word's postings (a bisection each) when the word has
-# this many times more items than the scope; else it reads the word's postings through once.
+# A scoped search slices a word's postings at each run of items in scope (a bisection each) when
+# the word has this many times more items than the scope has runs; else it reads them through.
 SCAN_RATIO = 12
 _build_lock = threading.Lock()
 
@@ -120,19 +120,24 @@ class SearchIndex:
         # With an inspection filter, score that inspection's items (a few hundred) whatever the
         # size of the base; without, each word's best-weighted items only (its postings are
         # kept heaviest first), so a common word costs the same at 43 forces as at one.
-        scope = ([k for i in inspections for k in self.items_of.get(i, ())]
-                 if inspections is not None else None)
-        within = set(scope) if scope is not None else set()
+        runs = self._runs(inspections) if inspections is not None else None
+        within: set[int] | None = None
         for word in dict.fromkeys(tokens(query)):
             hit_by_word: set[int] = set()
             for term, weight in self.expand_word(word):
                 items, weights, heaviest = self.words[term]
                 idf = weight * math.log(1 + (n_docs - len(items) + 0.5) / (len(items) + 0.5))
-                if scope is not None and len(scope) * SCAN_RATIO < len(items):
-                    # a few items in scope (one inspection's) among many: look each one up
-                    pairs = [(k, weights[i]) for k in scope
-                             if (i := bisect_left(items, k)) < len(items) and items[i] == k]
-                elif scope is not None:  # else read the word's items once (a year's, a force's)
+                if runs is not None and len(runs) * SCAN_RATIO < len(items):
+                    # few runs of items in scope among many: each run's slice of the word's
+                    # items, found by bisection (ascending, as reading them through gives)
+                    pairs: list[tuple[int, float]] = []
+                    for first, last in runs:
+                        lo = bisect_left(items, first)
+                        hi = bisect_left(items, last + 1, lo)
+                        pairs += zip(items[lo:hi], weights[lo:hi], strict=True)
+                elif inspections is not None:  # else read the word's items once
+                    if within is None:
+                        within = self._within(inspections)
                     pairs = [(k, w) for k, w in zip(items, weights, strict=True) if k in within]
                 else:
                     pairs = [(items[i], weights[i]) for i in heaviest]
@@ -147,6 +152,24 @@ class SearchIndex:
         # item numbers are in key order).
         ranked = heapq.nsmallest(limit, scores, key=lambda k: (-matched[k], -scores[k], k))
         return [Hit(*self.keys[k], round(scores[k], 4)) for k in ranked]
+
+
+    def _runs(self, inspections: set[str]) -> list[tuple[int, int]]:
+        """The inspections' items as runs of consecutive item numbers, ascending. Items are
+        numbered in (kind, id) order and ids start with their inspection's, so an inspection's
+        items of one kind are one run, as a rule: a year at 43 forces is a few hundred runs,
+        where it is thousands of items."""
+        numbers = sorted(k for i in inspections for k in self.items_of.get(i, ()))
+        runs: list[tuple[int, int]] = []
+        for k in numbers:
+            if runs and runs[-1][1] + 1 == k:
+                runs[-1] = (runs[-1][0], k)
+            else:
+                runs.append((k, k))
+        return runs
+
+    def _within(self, inspections: set[str]) -> set[int]:
+        return {k for i in inspections for k in self.items_of.get(i, ())}
 
 
 class _Builder:

@@ -245,11 +245,10 @@ class PassageIndex:
         ranges = self._ranges(documents)
         if not ranges:
             return []
-        within = " OR ".join("rowid BETWEEN ? AND ?" for _ in ranges)
         with self._reading() as db:
             return db.execute("SELECT rowid, bm25(passage) AS r FROM passage WHERE passage MATCH ?"
-                              f" AND ({within}) ORDER BY r, rowid LIMIT {int(limit)}",
-                              [match, *(n for pair in ranges for n in pair)]).fetchall()
+                              f" AND ({_within(ranges)}) ORDER BY r, rowid LIMIT {int(limit)}",
+                              (match,)).fetchall()
 
     def _ranked(self, word: str) -> list[tuple[int, float]] | None:
         """The word's best sentences as ranked when the index was built (`_rank_common_words`),
@@ -349,6 +348,20 @@ class PassageIndex:
             if len(out) == limit:
                 break
         return out
+
+
+def _within(ranges: list[tuple[int, int]]) -> str:
+    """SQL that holds when `rowid` is in one of the sorted, disjoint ranges: a binary search
+    (CASE on the middle range's start), so each sentence holding the words is tested against
+    log2(n) ranges, not all of them. (An OR of BETWEENs, tested in turn, was three times the
+    cost of the match itself for a year's 43 reports.) The numbers are the index's own rowids,
+    written in as integers."""
+    if len(ranges) == 1:
+        first, last = ranges[0]
+        return f"rowid BETWEEN {int(first)} AND {int(last)}"
+    mid = len(ranges) // 2
+    return (f"CASE WHEN rowid < {int(ranges[mid][0])} THEN {_within(ranges[:mid])}"
+            f" ELSE {_within(ranges[mid:])} END")
 
 
 def _one_word(match: str) -> str | None:
