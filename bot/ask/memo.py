@@ -4,6 +4,7 @@ derived from it alone never goes stale; a reload is a new knowledge base, with i
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -11,9 +12,10 @@ from typing import Any, TypeVar
 from bot.content.kb import KnowledgeBase
 
 T = TypeVar("T")
-PER_KB = 16  # values a knowledge base keeps (a few policies' timelines, a few counts)
+PER_KB = 32  # values a knowledge base keeps (a few policies' timelines, counts, narrowings)
 
 _memos: dict[int, tuple[weakref.ref, dict[Hashable, Any]]] = {}
+_lock = threading.Lock()
 
 
 def memo(kb: KnowledgeBase, key: Hashable, build: Callable[[], T]) -> T:
@@ -28,8 +30,15 @@ def memo(kb: KnowledgeBase, key: Hashable, build: Callable[[], T]) -> T:
         hit = (weakref.ref(kb, forget), {})
         _memos[at] = hit
     values = hit[1]
-    if key not in values:
-        if len(values) >= PER_KB:
-            values.clear()
-        values[key] = build()
-    return values[key]
+    # Kept most recently used last: a full memo gives up the least recently used value (a
+    # narrowing asked once), not everything (the reminders' timeline, asked every tick).
+    with _lock:
+        if key in values:
+            values[key] = value = values.pop(key)
+            return value
+    value = build()  # outside the lock: two threads may both build it; the later is kept
+    with _lock:
+        values[key] = value
+        while len(values) > PER_KB:
+            del values[next(iter(values))]
+    return value
