@@ -9,7 +9,6 @@ import datetime as dt
 import difflib
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from itertools import chain
 
 from bot.ask.asof import (
@@ -296,20 +295,11 @@ def _ranked_figures(kb: KnowledgeBase, query: set[str], area: str | None,
     if allowed is not None:  # only the year's inspections (`allowed`: None for every one)
         allowed_at = {n for n, i in enumerate(kb.inspections) if i.id in allowed}
         classes = {k: [n for n in ns if insp_of[n] in allowed_at] for k, ns in classes.items()}
-    # each figure's place in (inspection order, content order), worked out once
-    place = memo(kb, "figures in inspection order", lambda: _places(insp_of)).__getitem__
+    place = kb.index["figure_place"].__getitem__  # in inspection order, then content order
     ranked: list[int] = []
     for score in sorted(classes):
         ranked += sorted(classes[score], key=place)
     return ranked
-
-
-def _places(insp_of: Sequence[int]) -> list[int]:
-    order = sorted(range(len(insp_of)), key=lambda n: (insp_of[n], n))
-    place = [0] * len(order)
-    for at, n in enumerate(order):
-        place[n] = at
-    return place
 
 
 # --- items and search ---------------------------------------------------------------------------

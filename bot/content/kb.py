@@ -175,6 +175,12 @@ def _query_indexes(kb: KnowledgeBase, idx: dict[str, Any]) -> None:
     idx["figures_of"], idx["figures_in_area"] = dict(of_insp), dict(fig_area)
     idx["figure_terms"] = dict(terms)
     idx["figure_inspection"] = insp_of
+    # each figure's place in inspection order, then content order: how `figures <words>`
+    # orders figures of equal score (bot/ask/queries.py), without a sort of tuples per query
+    place = array("I", bytes(4 * len(insp_of)))
+    for at, n in enumerate(sorted(range(len(insp_of)), key=lambda n: (insp_of[n], n))):
+        place[n] = at
+    idx["figure_place"] = place
 
 
 @dataclass(frozen=True)
