@@ -178,8 +178,8 @@ def _query_indexes(kb: KnowledgeBase, idx: dict[str, Any]) -> None:
     # each figure's place in inspection order, then content order: how `figures <words>`
     # orders figures of equal score (bot/ask/queries.py), without a sort of tuples per query
     place = array("I", bytes(4 * len(insp_of)))
-    for at, n in enumerate(sorted(range(len(insp_of)), key=lambda n: (insp_of[n], n))):
-        place[n] = at
+    for rank, n in enumerate(sorted(range(len(insp_of)), key=lambda n: (insp_of[n], n))):
+        place[n] = rank
     idx["figure_place"] = place
 
 

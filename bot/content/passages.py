@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import json
 import re
 import sqlite3
 import threading
@@ -200,29 +201,37 @@ class PassageIndex:
         """Every passage: each sentence with the one after it."""
         return windows(self.sentences)
 
-    def _known(self, word: str) -> bool:
+    def _known(self, words: list[str]) -> set[str]:
+        """Those of the words the index holds."""
+        if not words:
+            return set()
         with self._reading() as db:
-            return db.execute("SELECT 1 FROM word WHERE w = ?", (word,)).fetchone() is not None
+            found = db.execute("SELECT json_group_array(w) FROM word WHERE w IN"
+                               f" ({','.join('?' * len(words))})", words).fetchone()[0]
+        return set(json.loads(found))
 
-    def _starting(self, initial: str) -> list[str]:
-        """The indexed words that start with the letter, in the order the index keeps."""
+    def _starting(self, initial: str, length: int) -> list[str]:
+        """The indexed words that start with the letter and are within two letters of
+        `length` long, in the order the index keeps."""
         with self._reading() as db:
-            return [w for (w,) in db.execute(
-                "SELECT w FROM word WHERE w >= ? AND w < ? ORDER BY w",
-                (initial, initial + "\U0010ffff"))]
+            found = db.execute(
+                "SELECT json_group_array(w) FROM (SELECT w FROM word WHERE w >= ? AND w < ?"
+                " AND length(w) BETWEEN ? AND ? ORDER BY w)",
+                (initial, initial + "\U0010ffff", length - 2, length + 2)).fetchone()[0]
+        return list(json.loads(found))
 
     def _terms(self, query: str) -> list[str]:
         terms = []
         folded = fold(query)
         # The words as typed and with synonyms applied ('asb' and 'antisocial behaviour').
-        words = _WORD_RE.findall(folded) + _WORD_RE.findall(expand(folded))
-        for word in dict.fromkeys(words):
-            if word in STOPWORDS or word in QUESTION_WORDS or (len(word) < 2 and not word.isdigit()):
-                continue
-            if len(word) < 4 or self._known(word):
+        words = [w for w in dict.fromkeys(_WORD_RE.findall(folded) + _WORD_RE.findall(expand(folded)))
+                 if not (w in STOPWORDS or w in QUESTION_WORDS or (len(w) < 2 and not w.isdigit()))]
+        known = self._known([w for w in words if len(w) >= 4])
+        for word in words:
+            if len(word) < 4 or word in known:
                 terms.append(word)
                 continue
-            candidates = [w for w in self._starting(word[0]) if abs(len(w) - len(word)) <= 2]
+            candidates = self._starting(word[0], len(word))
             close = difflib.get_close_matches(word, candidates, n=2, cutoff=0.8)
             terms.extend(close or [word])
         return terms
@@ -234,9 +243,8 @@ class PassageIndex:
             if ranked is not None:
                 return ranked[:limit]
         if documents is None:
-            with self._reading() as db:
-                return db.execute("SELECT rowid, rank FROM passage WHERE passage MATCH ?"
-                                  f" ORDER BY rank LIMIT {int(limit)}", (match,)).fetchall()
+            return self._ranks("SELECT rowid, rank AS r FROM passage WHERE passage MATCH ?"
+                               f" ORDER BY rank LIMIT {int(limit)}", (match,))
         # Some documents: their sentences are runs of rowids (a document's are numbered
         # together), so the filter is on the rowid and only the rows it keeps are ranked.
         # ("document IN (...)" ranked every sentence holding the words, in every report, before
@@ -245,10 +253,23 @@ class PassageIndex:
         ranges = self._ranges(documents)
         if not ranges:
             return []
+        return self._ranks("SELECT rowid, bm25(passage) AS r FROM passage WHERE passage MATCH ?"
+                           f" AND ({_within(ranges)}) ORDER BY r, rowid LIMIT {int(limit)}",
+                           (match,))
+
+    def _ranks(self, sql: str, args: tuple[object, ...]) -> list[tuple[int, float]]:
+        """The (rowid, r) rows of `sql`, in its order, read in one step. Under load each row
+        stepped through is a wait for the GIL (SQLite gives it up for every step, and eight
+        busy threads take turns of 5 ms): a search's fifty rows, one step each, took a
+        quarter of a second at concurrency 8. The ranks come as text of 17 significant
+        digits with SQLite's '!' flag, which reads back as the very same double
+        (tests/test_passage_filter.py compares them with rows read one by one)."""
         with self._reading() as db:
-            return db.execute("SELECT rowid, bm25(passage) AS r FROM passage WHERE passage MATCH ?"
-                              f" AND ({_within(ranges)}) ORDER BY r, rowid LIMIT {int(limit)}",
-                              (match,)).fetchall()
+            packed = db.execute("SELECT group_concat(rowid || ' ' || printf('%!.17g', r), ',')"
+                                f" FROM ({sql})", args).fetchone()[0]
+        if not packed:
+            return []
+        return [(int(n), float(r)) for n, r in (row.split(" ") for row in packed.split(","))]
 
     def _ranked(self, word: str) -> list[tuple[int, float]] | None:
         """The word's best sentences as ranked when the index was built (`_rank_common_words`),
@@ -285,9 +306,11 @@ class PassageIndex:
         with self._reading() as db:
             for at in range(0, len(numbers), 500):  # SQLite's limit on parameters, with room
                 part = numbers[at:at + 500]
-                for n, *row in db.execute("SELECT n, document, line, end_line, text FROM"
-                                          f" sentence WHERE n IN ({','.join('?' * len(part))})",
-                                          part):
+                # one step for them all (a row a step waits for the GIL each time: `_ranks`)
+                packed = db.execute(
+                    "SELECT json_group_array(json_array(n, document, line, end_line, text))"
+                    f" FROM sentence WHERE n IN ({','.join('?' * len(part))})", part).fetchone()[0]
+                for n, *row in json.loads(packed):
                     read[n] = Passage(*row)
         out = {}
         for n in starts:

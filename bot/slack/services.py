@@ -24,6 +24,7 @@ from bot.render.templating import slack_escape
 from bot.render.text import Rendered
 from bot.settings import Settings
 from bot.slack.feedback import FeedbackStore
+from bot.slack.slots import Slots
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,11 @@ class KeptStates:
             return self._items.get(key)
 
 
+# Answers worked out at once, whatever the number of request threads (bot/slack/slots.py: the
+# GIL runs one at a time; two let one read SQLite while another runs).
+ANSWER_SLOTS = 2
+
+
 @dataclass(frozen=True)
 class Services:
     settings: Settings
@@ -102,6 +108,7 @@ class Services:
     now: Callable[[], dt.datetime] | None = None  # None: the start of the day asked about
     ledger: StateOf | None = None
     feedback: FeedbackStore | None = None  # questions and votes; None: not recorded
+    slots: Slots = field(default_factory=lambda: Slots(ANSWER_SLOTS))
 
     def context(self, destination: str | None, as_of: dt.date | None) -> Context:
         today = as_of is None or as_of == self.today()  # a button carries the date it was asked
@@ -113,7 +120,9 @@ class Services:
                destination: str | None = None) -> tuple[Rendered, dt.date]:
         snap = self.kb.current  # one read: kb and renderer always belong together
         date = as_of or self.today()
-        return answer(snap.kb, snap.renderer, text, date, self.context(destination, as_of)), date
+        with self.slots:
+            return answer(snap.kb, snap.renderer, text, date,
+                          self.context(destination, as_of)), date
 
     def _key(self, snap: Snapshot, text: str, page: int, as_of: dt.date | None,
              response_type: str, share_button: bool,
@@ -145,13 +154,18 @@ class Services:
         found = self.cache.get(key) if cacheable else None
         if found is not None:
             return found
-        rendered = answer(snap.kb, snap.renderer, text, date, self.context(destination, as_of))
-        if rendered.question and asker is not None and page == 1 and as_of is None:
+        with self.slots:  # never held while asking for a slot again (question_message)
+            rendered = answer(snap.kb, snap.renderer, text, date,
+                              self.context(destination, as_of))
+            question = rendered.question and asker is not None and page == 1 and as_of is None
+            if not question:
+                message = to_message(rendered, command=encode_query(text), page=page,
+                                     as_of=date.isoformat(), response_type=response_type,
+                                     share_button=share_button, keep=self.states.keep,
+                                     starts=starts)
+        if question:
             # a command word followed by English ("due in 60 days"): a question after all
             return self.question_message(text, asker=asker, destination=destination)
-        message = to_message(rendered, command=encode_query(text), page=page,
-                             as_of=date.isoformat(), response_type=response_type,
-                             share_button=share_button, keep=self.states.keep, starts=starts)
         if cacheable:
             self.cache.put(key, message)
         return message
@@ -166,12 +180,13 @@ class Services:
         key = (snap.version, "question", text, date, asker, destination)
         found = self.cache.get(key)
         if found is None:
-            rendered = answer(snap.kb, snap.renderer, text, date,
-                              self.context(destination, None), asker=asker)
-            found = {"message": to_message(rendered, command=encode_query(text),
-                                           as_of=date.isoformat()),
-                     "record": (rendered.question, rendered.reading, rendered.items,
-                                rendered.answered)}
+            with self.slots:
+                rendered = answer(snap.kb, snap.renderer, text, date,
+                                  self.context(destination, None), asker=asker)
+                found = {"message": to_message(rendered, command=encode_query(text),
+                                               as_of=date.isoformat()),
+                         "record": (rendered.question, rendered.reading, rendered.items,
+                                    rendered.answered)}
             if not is_digest(rendered.reading):
                 self.cache.put(key, found)
         message, (question, reading, items, answered) = found["message"], found["record"]
