@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bot.ask.asof import inspections_as_of, published_by
+from bot.ask.asof import inspections_as_of, inspections_for_year, published_by
 from bot.ask.command import parse
 from bot.ask.dispatch import run_query
 from bot.ask.filters import FINDING_KINDS
@@ -274,9 +274,10 @@ def test_findings_rows_are_each_inspections_findings_kind_by_kind(
             for k in FINDING_KINDS]
 
 
-def _ranked_as_before(kb: KnowledgeBase, words: str) -> list[str]:
-    """The ranking of `figures WORDS` as the code before lazy rows wrote it (a copy, kept
-    as the oracle): figure ids."""
+def _ranked_as_before(kb: KnowledgeBase, words: str, year: str = "") -> list[str]:
+    """The ranking of `figures WORDS [YEAR]` as the code before lazy rows wrote it (a copy,
+    kept as the oracle): figure ids."""
+    allowed = {i.id for i in (inspections_for_year(kb, year) if year else kb.inspections)}
     query = set(tokens(words))
     area = match_area(kb, words)
     hits: dict[int, int] = defaultdict(int)
@@ -290,6 +291,8 @@ def _ranked_as_before(kb: KnowledgeBase, words: str) -> list[str]:
     order = {i.id: n for n, i in enumerate(kb.inspections)}
     for n in sorted(candidates):
         fig = kb.figures[n]
+        if fig.inspection not in allowed:
+            continue
         covered = hits.get(n, 0) / len(query)
         in_area = area is not None and fig.area == area.id
         if covered < 0.5 and not in_area:
