@@ -18,7 +18,7 @@ from bot.content.model import (
     Part,
     Response,
 )
-from bot.content.passages import Passage
+from bot.content.sentences import Passage
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ class SearchIndex:
                         pairs += zip(items[lo:hi], weights[lo:hi], strict=True)
                 elif inspections is not None:  # else read the word's items once
                     if within is None:
-                        within = self._within(inspections)
+                        within = self._items_of(inspections)
                     pairs = [(k, w) for k, w in zip(items, weights, strict=True) if k in within]
                 else:
                     pairs = [(items[i], weights[i]) for i in heaviest]
@@ -168,7 +168,7 @@ class SearchIndex:
                 runs.append((k, k))
         return runs
 
-    def _within(self, inspections: set[str]) -> set[int]:
+    def _items_of(self, inspections: set[str]) -> set[int]:
         return {k for i in inspections for k in self.items_of.get(i, ())}
 
 

@@ -3,11 +3,8 @@ document and line it starts on, in an SQLite FTS5 index (the standard library's 
 
 A passage is two consecutive sentences (each sentence starts one, so every sentence is found with
 the one after it: "It makes use of serious crime prevention orders ... In the 12 months to 30 July
-2016, the force applied for eight SCPOs"). Sentences are cut where they end (`.`, `?`, `!`)
-whichever line that is on, so a sentence broken over lines by the PDF extraction is one and a
-long paragraph on one line is several. Lines are joined with a space (a word split at its own
-hyphen, "anti-" / "social", is joined again): apart from line breaks a passage is the source's
-text, verbatim.
+2016, the force applied for eight SCPOs"); how the text is cut into sentences and joined again
+is bot/content/sentences.py. Apart from line breaks a passage is the source's text, verbatim.
 
 The index is built from the loaded text the first time a passage is asked for, once per
 knowledge base (a content edit that goes live loads a new one): never by hand.
@@ -24,9 +21,9 @@ import threading
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.content.sentences import Passage, joined, split_passages, windows
 from bot.content.sourcetexts import FileTexts, read_only, texts_hash
 from bot.content.words import STOPWORDS, expand, fold
 
@@ -35,8 +32,6 @@ if TYPE_CHECKING:
 
 TOP_FROM = 2000  # sentences a word is in from which its best are ranked when the index is built
 TOP_KEPT = 50  # how many of them are kept (a search asks for 50 at the most)
-MAX_CHARS = 700  # a run-on "sentence" (a table, a list without full stops) is cut here
-_END_RE = re.compile(r"[.?!][’'\"”)]*(?=\s|$)")
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _build_lock = threading.Lock()
 _BY_HASH: dict[str, PassageIndex] = {}
@@ -44,69 +39,6 @@ _BY_HASH: dict[str, PassageIndex] = {}
 QUESTION_WORDS = frozenset(["do", "does", "did", "mean", "means", "stand", "say", "says", "said",
                             "tell", "about", "many", "much", "any", "we", "our", "us", "they",
                             "not", "no", "why", "where", "report", "reports"])
-
-
-@dataclass(frozen=True)
-class Passage:
-    document: str
-    line: int  # where the passage starts, 1-based as citations count
-    end_line: int
-    text: str
-
-
-def _lines(lines: list[str]) -> Iterator[tuple[int, str]]:
-    for n, raw in enumerate(lines, start=1):
-        text = raw.strip()
-        if text and not text.startswith(("http://", "https://")):
-            yield n, text
-
-
-def split_passages(document: str, lines: list[str]) -> list[Passage]:
-    """The document's sentences, each with the line it starts on and the line it ends on."""
-    out: list[Passage] = []
-    buf, start, end = "", 0, 0
-
-    def flush() -> None:
-        nonlocal buf, start
-        if buf.strip():
-            out.append(Passage(document, start, end, buf.strip()))
-        buf, start = "", 0
-
-    for n, text in _lines(lines):
-        pos = 0
-        if buf and not buf.endswith("-"):
-            buf += " "
-        for m in _END_RE.finditer(text):
-            if not start:
-                start = n
-            buf += text[pos:m.end()]
-            end = n
-            pos = m.end()
-            flush()
-        rest = text[pos:].strip()
-        if rest:
-            if not start:
-                start = n
-            buf += rest
-            end = n
-            if len(buf) > MAX_CHARS:
-                flush()
-    flush()
-    return out
-
-
-def windows(sentences: list[Passage]) -> list[Passage]:
-    """Each sentence with the next one of the same document."""
-    out = []
-    for n, first in enumerate(sentences):
-        nxt = sentences[n + 1] if n + 1 < len(sentences) else None
-        if nxt is None or nxt.document != first.document:
-            out.append(first)
-        else:
-            joiner = "" if first.end_line == nxt.line and first.text.endswith("-") else " "
-            out.append(Passage(first.document, first.line, nxt.end_line,
-                               first.text + joiner + nxt.text))
-    return out
 
 
 MAX_QUERY_CHARS = 600  # words past these are not looked up in the reports' text
@@ -312,16 +244,7 @@ class PassageIndex:
                     f" FROM sentence WHERE n IN ({','.join('?' * len(part))})", part).fetchone()[0]
                 for n, *row in json.loads(packed):
                     read[n] = Passage(*row)
-        out = {}
-        for n in starts:
-            first, nxt = read[n + 1], read.get(n + 2)
-            if nxt is None or nxt.document != first.document:
-                out[n] = first
-                continue
-            joiner = "" if first.end_line == nxt.line and first.text.endswith("-") else " "
-            out[n] = Passage(first.document, first.line, nxt.end_line,
-                             first.text + joiner + nxt.text)
-        return out
+        return {n: joined(read[n + 1], read.get(n + 2)) for n in starts}
 
     def search(self, query: str, documents: set[str] | None = None,
                limit: int = 3) -> list[Passage]:
