@@ -65,6 +65,11 @@ def undated_note(insps: list[Inspection]) -> str:
     undated = [i for i in insps if i.published is None]
     if not undated:
         return ""
+    if len({i.force for i in undated}) > 1:  # several forces: a year's reports said once
+        years = {i.year: i.end_year for i in undated}
+        return (f"No publication date is recorded for {len(undated)} inspections (of "
+                + ", ".join(years) + "); as of a date each counts from the end of its year ("
+                + "; ".join(f"{y} from 31 December {e}" for y, e in years.items()) + ").")
     parts = [f"{i.year} from 31 December {i.end_year}" for i in undated]
     return ("No publication date is recorded for " + ", ".join(i.year for i in undated)
             + "; as of a date it counts from the end of its year (" + "; ".join(parts) + ").")

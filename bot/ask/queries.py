@@ -29,6 +29,7 @@ from bot.ask.results import (
     FigureRow,
     FiguresResult,
     FindingsResult,
+    ForceAreaRows,
     InspectionJudgments,
     ItemResult,
     JudgmentRow,
@@ -85,7 +86,17 @@ def area_history(kb: KnowledgeBase, area_id: str, as_of: dt.date) -> AreaResult:
                if kb.figures[n].inspection in out]
     see_also = [a for a in (kb.area(x) for x in area.see_also) if a]
     return AreaResult(area, rows, len(scales) > 1, live, overdue_ids, figures, see_also, as_of,
-                      undated_note(known))
+                      undated_note(known), _by_force(kb, rows))
+
+
+def _by_force(kb: KnowledgeBase, rows: list[AreaRow]) -> list[ForceAreaRows]:
+    """The rows a group a force, in the forces' order, when several forces are recorded."""
+    if len(kb.forces) < 2:
+        return []
+    of: dict[str, list[AreaRow]] = defaultdict(list)
+    for row in rows:
+        of[row.inspection.force].append(row)
+    return [ForceAreaRows(force, of[force.id]) for force in kb.forces if force.id in of]
 
 
 # --- deadlines ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 from bot.content.model import (
     Area,
     Deadline,
+    Force,
     Figure,
     Finding,
     Inspection,
@@ -51,6 +52,14 @@ class AreaRow:
 
 
 @dataclass(frozen=True)
+class ForceAreaRows:
+    """One force's rows of an area's history, when several forces are recorded."""
+
+    force: Force
+    rows: list[AreaRow]
+
+
+@dataclass(frozen=True)
 class DeadlineRow:
     """One deadline of one finding (or of one of its parts), as of a date."""
 
@@ -88,6 +97,10 @@ class AreaResult:
     see_also: list[Area]
     as_of: dt.date
     note: str = ""  # inspections counted from the end of their year (no publication date)
+    # With several forces recorded, `rows` again, a group a force (in the forces' order): each
+    # group is a chunk of its own, so the history pages like the findings under it (at 43
+    # forces it is 430 rows, which as one header overflowed every page); else empty.
+    by_force: list[ForceAreaRows] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -127,9 +127,9 @@ def total_of(result: Any) -> Total | None:
                      "`judgments 2016 investigation`.",
                      len(result.groups) + sum(len(g.rows) for g in result.groups))
     if isinstance(result, AreaResult):
-        # The header lists every inspection; then the open findings' line, one chunk a
-        # finding, and the figures' chunk.
-        return Total(1 + len(result.findings) + (1 if result.figures else 0),
+        # The header lists every inspection (one force) or a chunk a force does (several);
+        # then the open findings' line, one chunk a finding, and the figures' chunk.
+        return Total(len(result.by_force) + 1 + len(result.findings) + (1 if result.figures else 0),
                      f"{len(result.findings):,} open findings on {result.area.name} in "
                      f"{len(result.rows):,} inspections",
                      "For one year's findings on it: `findings 2016 "
@@ -165,7 +165,12 @@ def window(result: Any, start: int) -> tuple[Any, int]:
         return replace(result, groups=result.groups[start + 1:]), 0
     if isinstance(result, AreaResult):
         # The header (skipped) keeps no rows: it is rendered once, by the pager, not per page.
+        # Several forces: a chunk a force first, then as for one.
         bare = replace(result, rows=[])
+        groups = len(result.by_force)
+        if start < groups:
+            return replace(bare, by_force=result.by_force[start:]), 1
+        bare, start = replace(bare, by_force=[]), start - groups
         if start == 0:
             return bare, 1
         if start <= len(result.findings):
