@@ -10,9 +10,9 @@ from typing import Any
 from bot.content.model import (
     Area,
     Deadline,
-    Force,
     Figure,
     Finding,
+    Force,
     Inspection,
     Judgment,
     NotRaised,
