@@ -18,6 +18,7 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -85,6 +86,9 @@ class SearchIndex:
         # (bot/ask/postings.py), so the serving process holds none of it.
         self.words: Postings = {}
         self.items_of: dict[str, array[int]] = {}  # inspection id -> its items' numbers
+        # inspection id -> its items as runs of consecutive numbers, ascending ([first, last,
+        # first, last, ...]): what a scoped search slices the postings at (`_runs`)
+        self.runs_of: dict[str, array[int]] = {}
         # Kept empty for bot/ask/reader.py, which reads it (it held every word's postings
         # before the index was compacted; the reader has done without them since).
         self.postings: dict[str, dict[Key, dict[str, int]]] = {}
@@ -159,17 +163,36 @@ class SearchIndex:
         numbered in (kind, id) order and ids start with their inspection's, so an inspection's
         items of one kind are one run, as a rule: a year at 43 forces is a few hundred runs,
         where it is thousands of items."""
-        numbers = sorted(k for i in inspections for k in self.items_of.get(i, ()))
-        runs: list[tuple[int, int]] = []
-        for k in numbers:
-            if runs and runs[-1][1] + 1 == k:
-                runs[-1] = (runs[-1][0], k)
-            else:
-                runs.append((k, k))
-        return runs
+        # Each inspection's runs were worked out with the index; those of the inspections
+        # asked about are merged (a year at 43 forces: 200-odd runs, not 5,000 numbers).
+        return _merged(sorted(run for i in inspections
+                              for run in _pairs(self.runs_of.get(i, ()))))
 
     def _items_of(self, inspections: set[str]) -> set[int]:
         return {k for i in inspections for k in self.items_of.get(i, ())}
+
+
+def _pairs(flat: array[int] | tuple[()]) -> Iterator[tuple[int, int]]:
+    it = iter(flat)
+    return zip(it, it, strict=True)
+
+
+def _merged(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, disjoint runs with the adjacent ones joined."""
+    out: list[tuple[int, int]] = []
+    for first, last in runs:
+        if out and out[-1][1] + 1 == first:
+            out[-1] = (out[-1][0], last)
+        else:
+            out.append((first, last))
+    return out
+
+
+def _runs_of(numbers: array[int]) -> array[int]:
+    flat = array("I")
+    for first, last in _merged([(k, k) for k in sorted(numbers)]):
+        flat.extend((first, last))
+    return flat
 
 
 class _Builder:
@@ -263,6 +286,7 @@ class _Builder:
                 entry[0].append(n)
                 entry[1].append(t * (K1 + 1) / (t + K1) * prior)
         self.items.clear()
+        index.runs_of = {i: _runs_of(numbers) for i, numbers in index.items_of.items()}
         by_initial: dict[str, list[str]] = defaultdict(list)
         words: dict[str, tuple[array[int], array[float], array[int]]] = {}
         for word, (numbers, weights) in found.items():
