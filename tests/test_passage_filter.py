@@ -26,6 +26,17 @@ class Plain(PassageIndex):
         with self._reading() as db:
             return db.execute(sql + f" ORDER BY rank LIMIT {int(limit)}", args).fetchall()
 
+    def _matched(self, match, documents, limit, read=True):
+        """The rows as above, their passages read after them, a query each (as it was)."""
+        rows = self._match(match, documents, limit)
+        return rows, self._windows([n - 1 for n, _ in rows])
+
+    def _known(self, words):
+        """The words the index holds, asked of SQLite each time (as it was)."""
+        with self._reading() as db:
+            return {w for w in words
+                    if db.execute("SELECT 1 FROM word WHERE w = ?", (w,)).fetchone()}
+
 
 @pytest.fixture(scope="module")
 def synthetic_texts(tmp_path_factory):
@@ -50,6 +61,9 @@ def test_some_documents_rank_as_filtering_every_match(which, kb, synthetic_texts
         limit = rng.choice([3, 20, 50])
         want = plain._match(match, documents, limit)
         assert fast._match(match, documents, limit) == want, (match, sorted(documents), limit)
+        # the passages read in the same query are those read after it, sentence by sentence
+        # (a document's last sentence alone: the next one is another report's)
+        assert fast._matched(match, documents, limit) == plain._matched(match, documents, limit)
         every = plain._match(match, documents, 100_000)
         ties += len(every) > limit and every[limit - 1][1] == every[limit][1]
         found += bool(want)
@@ -79,5 +93,7 @@ def test_a_common_word_ranked_when_built_is_the_search_of_it(which, kb, syntheti
     for word in every:
         for limit in (3, 50):
             assert fast._match(f'"{word}"', None, limit) == plain._match(f'"{word}"', None, limit)
+        assert fast._matched(f'"{word}" AND "the"', None, 50) == \
+            plain._matched(f'"{word}" AND "the"', None, 50)
     for query in ("calls", "crime", "victims", "outcomes", "the force"):
         assert fast.search(query) == plain.search(query)

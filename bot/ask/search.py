@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.ask.postings import FilePostings, KeyList, Postings
+from bot.ask.postings import FilePostings, KeyList, Postings, entries
 from bot.content.words import tokens
 
 if TYPE_CHECKING:
@@ -126,10 +126,12 @@ class SearchIndex:
         # kept heaviest first), so a common word costs the same at 43 forces as at one.
         runs = self._runs(inspections) if inspections is not None else None
         within: set[int] | None = None
-        for word in dict.fromkeys(tokens(query)):
+        expanded = [self.expand_word(word) for word in dict.fromkeys(tokens(query))]
+        read = entries(self.words, [term for terms in expanded for term, _ in terms])
+        for terms in expanded:
             hit_by_word: set[int] = set()
-            for term, weight in self.expand_word(word):
-                items, weights, heaviest = self.words[term]
+            for term, weight in terms:
+                items, weights, heaviest = read[term]
                 idf = weight * math.log(1 + (n_docs - len(items) + 0.5) / (len(items) + 0.5))
                 if runs is not None and len(runs) * SCAN_RATIO < len(items):
                     # few runs of items in scope among many: each run's slice of the word's

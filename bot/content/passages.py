@@ -65,6 +65,7 @@ class PassageIndex:
         self.path = path
         self._local = threading.local()
         self._spans: dict[str, tuple[int, int]] | None = None  # document -> its sentences' rowids
+        self._vocabulary: frozenset[str] | None = None  # every indexed word, once asked (`_known`)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -134,13 +135,17 @@ class PassageIndex:
         return windows(self.sentences)
 
     def _known(self, words: list[str]) -> set[str]:
-        """Those of the words the index holds."""
+        """Those of the words the index holds: the vocabulary is read once and kept (a few
+        thousand words for a force's reports), as each query to SQLite is a wait for the GIL
+        when it comes back under load (`_ranks`)."""
         if not words:
             return set()
-        with self._reading() as db:
-            found = db.execute("SELECT json_group_array(w) FROM word WHERE w IN"
-                               f" ({','.join('?' * len(words))})", words).fetchone()[0]
-        return set(json.loads(found))
+        vocabulary = self._vocabulary
+        if vocabulary is None:
+            with self._reading() as db:
+                found = db.execute("SELECT json_group_array(w) FROM word").fetchone()[0]
+            self._vocabulary = vocabulary = frozenset(json.loads(found))
+        return {w for w in words if w in vocabulary}
 
     def _starting(self, initial: str, length: int) -> list[str]:
         """The indexed words that start with the letter and are within two letters of
@@ -169,14 +174,22 @@ class PassageIndex:
         return terms
 
     def _match(self, match: str, documents: set[str] | None, limit: int) -> list[tuple[int, float]]:
+        """The (rowid, rank) of the best `limit` sentences for `match`, best first."""
+        return self._matched(match, documents, limit, read=False)[0]
+
+    def _matched(self, match: str, documents: set[str] | None, limit: int, read: bool = True
+                 ) -> tuple[list[tuple[int, float]], dict[int, Passage]]:
+        """`_match`, and with `read` the passages those sentences start (`_windows`), read in
+        the same query."""
         if documents is None and limit <= TOP_KEPT:
             word = _one_word(match)
             ranked = self._ranked(word) if word else None
             if ranked is not None:
-                return ranked[:limit]
+                rows = ranked[:limit]
+                return rows, self._windows([n - 1 for n, _ in rows]) if read else {}
         if documents is None:
-            return self._ranks("SELECT rowid, rank AS r FROM passage WHERE passage MATCH ?"
-                               f" ORDER BY rank LIMIT {int(limit)}", (match,))
+            return self._ranks("SELECT rowid AS n, rank AS r FROM passage WHERE passage MATCH ?"
+                               f" ORDER BY rank LIMIT {int(limit)}", (match,), read)
         # Some documents: their sentences are runs of rowids (a document's are numbered
         # together), so the filter is on the rowid and only the rows it keeps are ranked.
         # ("document IN (...)" ranked every sentence holding the words, in every report, before
@@ -184,24 +197,42 @@ class PassageIndex:
         # by rowid, as they did. The same rows, in the same order (tests/test_passage_filter.py).
         ranges = self._ranges(documents)
         if not ranges:
-            return []
-        return self._ranks("SELECT rowid, bm25(passage) AS r FROM passage WHERE passage MATCH ?"
-                           f" AND ({_within(ranges)}) ORDER BY r, rowid LIMIT {int(limit)}",
-                           (match,))
+            return [], {}
+        return self._ranks("SELECT rowid AS n, bm25(passage) AS r FROM passage WHERE passage"
+                           f" MATCH ? AND ({_within(ranges)}) ORDER BY r, rowid"
+                           f" LIMIT {int(limit)}", (match,), read)
 
-    def _ranks(self, sql: str, args: tuple[object, ...]) -> list[tuple[int, float]]:
-        """The (rowid, r) rows of `sql`, in its order, read in one step. Under load each row
-        stepped through is a wait for the GIL (SQLite gives it up for every step, and eight
-        busy threads take turns of 5 ms): a search's fifty rows, one step each, took a
-        quarter of a second at concurrency 8. The ranks come as text of 17 significant
+    def _ranks(self, sql: str, args: tuple[object, ...], read: bool = False
+               ) -> tuple[list[tuple[int, float]], dict[int, Passage]]:
+        """The (n, r) rows of `sql`, in its order, read in one step, and with `read` the
+        passage each starts (the sentence and the next, joined in the same query). Under load
+        each row stepped through, and each query, is a wait for the GIL (SQLite gives it up,
+        and eight busy threads take turns of 5 ms): a search's fifty rows, one step each, took
+        a quarter of a second at concurrency 8. The ranks come as text of 17 significant
         digits with SQLite's '!' flag, which reads back as the very same double
         (tests/test_passage_filter.py compares them with rows read one by one)."""
         with self._reading() as db:
-            packed = db.execute("SELECT group_concat(rowid || ' ' || printf('%!.17g', r), ',')"
-                                f" FROM ({sql})", args).fetchone()[0]
-        if not packed:
-            return []
-        return [(int(n), float(r)) for n, r in (row.split(" ") for row in packed.split(","))]
+            if not read:
+                packed = db.execute("SELECT group_concat(n || ' ' || printf('%!.17g', r), ',')"
+                                    f" FROM ({sql})", args).fetchone()[0]
+                if not packed:
+                    return [], {}
+                return [(int(n), float(r)) for n, r in
+                        (row.split(" ") for row in packed.split(","))], {}
+            packed = db.execute(
+                "SELECT json_group_array(json_array(h.k, h.n, printf('%!.17g', h.r),"
+                " s.document, s.line, s.end_line, s.text,"
+                " t.document, t.line, t.end_line, t.text))"
+                f" FROM (SELECT row_number() OVER () AS k, n, r FROM ({sql})) AS h"
+                " JOIN sentence AS s ON s.n = h.n LEFT JOIN sentence AS t ON t.n = h.n + 1",
+                args).fetchone()[0]
+        rows: list[tuple[int, float]] = []
+        read_: dict[int, Passage] = {}
+        for _, n, r, *first, document, line, end_line, text in sorted(json.loads(packed)):
+            rows.append((n, float(r)))
+            nxt = Passage(document, line, end_line, text) if document is not None else None
+            read_[n - 1] = joined(Passage(*first), nxt)
+        return rows, read_
 
     def _ranked(self, word: str) -> list[tuple[int, float]] | None:
         """The word's best sentences as ranked when the index was built (`_rank_common_words`),
@@ -264,7 +295,7 @@ class PassageIndex:
         # Sentences with every word first, then with all but one (selective queries, fast at
         # any size: ranking every sentence holding any one common word is what costs); any of
         # the words only when those find too few.
-        rows = self._match(" AND ".join(quoted), documents, 50)
+        rows, windows = self._matched(" AND ".join(quoted), documents, 50)
         if len(rows) < limit and 2 < len(terms) <= LEAVE_ONE_OUT_TERMS:
             for n in range(len(quoted)):
                 rows += self._match(" AND ".join(quoted[:n] + quoted[n + 1:]), documents, 20)
@@ -274,7 +305,9 @@ class PassageIndex:
         defined = [re.compile(re.escape(t) + r"[a-z]*\s*\(|(?:known as|called) (?:the |a |an )?"
                               + re.escape(t)) for t in terms]
         scored = []
-        windows = self._windows([rowid - 1 for rowid, _ in rows])
+        missing = [rowid - 1 for rowid, _ in rows if rowid - 1 not in windows]
+        if missing:  # found by the wider queries, which are not read with their passages
+            windows.update(self._windows(missing))
         for rowid, rank in rows:
             passage = windows[rowid - 1]
             body = fold(passage.text)
