@@ -309,3 +309,35 @@ def test_figures_on_a_topic_rank_as_they_always_did(synthetic: LiveKnowledgeBase
     result = run_query(kb, parse(f"figures {words}"), AS_OF)
     assert isinstance(result, FiguresResult) and len(result.rows) > 0
     assert [r.figure.id for r in result.rows] == _ranked_as_before(kb, words)
+
+
+def test_an_areas_history_over_several_forces_pages_a_force_at_a_time(
+        synthetic: LiveKnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`area X` over several forces lists each force's inspections under the force's name, a
+    chunk a force, so the history pages like the findings under it: the header on every page
+    holds no inspection (at 43 forces it held all 425, overflowed every page and was cut off),
+    and paging reaches every force's every inspection once, each page within Slack's limits."""
+    monkeypatch.setattr(paging, "HUGE", 3)  # paged at three forces as at 43
+    services = _services(synthetic)
+    kb = services.kb.current.kb
+    pages = _follow(services, "area investigation", "page:next",
+                    services.message("area investigation"))
+    assert len(pages) > 1
+    headers = {_sections(p)[0]["text"]["text"] for p in pages}
+    assert len(headers) == 1  # the same header on every page
+    assert not any(f"*{i.year}*:" in next(iter(headers)) for i in kb.inspections)
+    texts = [s["text"]["text"] for p in pages for s in _sections(p)[1:]]
+    published = inspections_as_of(kb, AS_OF)
+    for force in kb.forces:
+        own = [t for t in texts if t.startswith(f"*{force.name}*\n")]
+        assert len(own) == 1, force.name  # one chunk, headed by the force's name
+        lines = own[0].splitlines()[1:]
+        years = [i.year for i in published if i.force == force.id]
+        assert [ln.split("*")[1] for ln in lines if not ln.startswith(" ")] == years
+    for page in pages:
+        assert check_message(page) == []
+        assert not any("continued" in s["text"]["text"] for s in _sections(page))
+    # one force's history is as it always was: its rows in the header, no force heading
+    one = services.message(f"area investigation {kb.forces[0].name}")
+    assert not any(s["text"]["text"].startswith(f"*{kb.forces[0].name}*\n")
+                   for s in _sections(one)[1:])
