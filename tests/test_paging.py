@@ -341,3 +341,14 @@ def test_an_areas_history_over_several_forces_pages_a_force_at_a_time(
     one = services.message(f"area investigation {kb.forces[0].name}")
     assert not any(s["text"]["text"].startswith(f"*{kb.forces[0].name}*\n")
                    for s in _sections(one)[1:])
+
+
+def test_a_search_of_a_year_names_the_year_once_for_every_force(
+        synthetic: LiveKnowledgeBase) -> None:
+    """Three forces' 2016 reports are one year to the reader: "from 2016", not "from 2016,
+    2016, 2016"."""
+    kb = synthetic.current.kb
+    assert len(inspections_for_year(kb, "2016")) > 1
+    text = "\n".join(s["text"]["text"] for s in _sections(
+        _services(synthetic).message("search safeguarding 2016")))
+    assert "from 2016" in text and "2016, 2016" not in text

@@ -77,7 +77,7 @@ def _search(kb: KnowledgeBase, text: str, f: Filters, limit: int) -> SearchResul
     if f.kinds:
         said.append(", ".join(KIND_NAMES[k] for k in f.kinds))
     if f.inspections is not None:
-        said.append("from " + ", ".join(i.year for i in f.inspections))
+        said.append("from " + ", ".join(dict.fromkeys(i.year for i in f.inspections)))  # once each
     rows: list[SearchRow] = []
     if f.words:
         for hit in index_of(kb).search(f.words, limit * 3, index_kinds, only):
