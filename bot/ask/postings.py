@@ -112,11 +112,7 @@ class FilePostings(Mapping[str, Entry]):
                                  (word,)).fetchone()
         if row is None:
             raise KeyError(word)
-        items, weights, heaviest = array("I"), array("d"), array("I")
-        items.frombytes(row[0])
-        weights.frombytes(row[1])
-        heaviest.frombytes(row[2])
-        return items, weights, heaviest
+        return _entry(*row)
 
     def many(self, words: list[str]) -> dict[str, Entry]:
         """The entries of those of the words the file holds, read in one query (each query
@@ -127,14 +123,7 @@ class FilePostings(Mapping[str, Entry]):
             return {}
         rows = self._db().execute("SELECT w, items, weights, heaviest FROM word WHERE w IN"
                                   f" ({','.join('?' * len(wanted))})", wanted).fetchall()
-        out: dict[str, Entry] = {}
-        for word, *blobs in rows:
-            items, weights, heaviest = array("I"), array("d"), array("I")
-            items.frombytes(blobs[0])
-            weights.frombytes(blobs[1])
-            heaviest.frombytes(blobs[2])
-            out[word] = items, weights, heaviest
-        return out
+        return {word: _entry(*blobs) for word, *blobs in rows}
 
     def __contains__(self, word: object) -> bool:
         return word in self._known
@@ -144,3 +133,12 @@ class FilePostings(Mapping[str, Entry]):
 
     def __len__(self) -> int:
         return len(self.names)
+
+
+def _entry(items_blob: bytes, weights_blob: bytes, heaviest_blob: bytes) -> Entry:
+    """A word's entry from the bytes `FilePostings.write` stored."""
+    items, weights, heaviest = array("I"), array("d"), array("I")
+    items.frombytes(items_blob)
+    weights.frombytes(weights_blob)
+    heaviest.frombytes(heaviest_blob)
+    return items, weights, heaviest

@@ -23,6 +23,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from bot.content.ftsquery import WORD_RE as _WORD_RE
+from bot.content.ftsquery import one_word, within
 from bot.content.sentences import Passage, joined, split_passages, windows
 from bot.content.sourcetexts import FileTexts, read_only, texts_hash
 from bot.content.words import STOPWORDS, expand, fold
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
 
 TOP_FROM = 2000  # sentences a word is in from which its best are ranked when the index is built
 TOP_KEPT = 50  # how many of them are kept (a search asks for 50 at the most)
-_WORD_RE = re.compile(r"[a-z0-9]+")
 _build_lock = threading.Lock()
 _BY_HASH: dict[str, PassageIndex] = {}
 # Words of a question that say nothing about its subject ("what does THRIVE stand for").
@@ -182,7 +183,7 @@ class PassageIndex:
         """`_match`, and with `read` the passages those sentences start (`_windows`), read in
         the same query."""
         if documents is None and limit <= TOP_KEPT:
-            word = _one_word(match)
+            word = one_word(match)
             ranked = self._ranked(word) if word else None
             if ranked is not None:
                 rows = ranked[:limit]
@@ -199,7 +200,7 @@ class PassageIndex:
         if not ranges:
             return [], {}
         return self._ranks("SELECT rowid AS n, bm25(passage) AS r FROM passage WHERE passage"
-                           f" MATCH ? AND ({_within(ranges)}) ORDER BY r, rowid"
+                           f" MATCH ? AND ({within(ranges)}) ORDER BY r, rowid"
                            f" LIMIT {int(limit)}", (match,), read)
 
     def _ranks(self, sql: str, args: tuple[object, ...], read: bool = False
@@ -227,12 +228,13 @@ class PassageIndex:
                 " JOIN sentence AS s ON s.n = h.n LEFT JOIN sentence AS t ON t.n = h.n + 1",
                 args).fetchone()[0]
         rows: list[tuple[int, float]] = []
-        read_: dict[int, Passage] = {}
+        passages: dict[int, Passage] = {}  # by start, 0-based, as `_windows` gives them
+        # k: the row's place in `sql`'s order (the join may return them in another)
         for _, n, r, *first, document, line, end_line, text in sorted(json.loads(packed)):
             rows.append((n, float(r)))
             nxt = Passage(document, line, end_line, text) if document is not None else None
-            read_[n - 1] = joined(Passage(*first), nxt)
-        return rows, read_
+            passages[n - 1] = joined(Passage(*first), nxt)
+        return rows, passages
 
     def _ranked(self, word: str) -> list[tuple[int, float]] | None:
         """The word's best sentences as ranked when the index was built (`_rank_common_words`),
@@ -327,27 +329,6 @@ class PassageIndex:
             if len(out) == limit:
                 break
         return out
-
-
-def _within(ranges: list[tuple[int, int]]) -> str:
-    """SQL that holds when `rowid` is in one of the sorted, disjoint ranges: a binary search
-    (CASE on the middle range's start), so each sentence holding the words is tested against
-    log2(n) ranges, not all of them. (An OR of BETWEENs, tested in turn, was three times the
-    cost of the match itself for a year's 43 reports.) The numbers are the index's own rowids,
-    written in as integers."""
-    if len(ranges) == 1:
-        first, last = ranges[0]
-        return f"rowid BETWEEN {int(first)} AND {int(last)}"
-    mid = len(ranges) // 2
-    return (f"CASE WHEN rowid < {int(ranges[mid][0])} THEN {_within(ranges[:mid])}"
-            f" ELSE {_within(ranges[mid:])} END")
-
-
-def _one_word(match: str) -> str | None:
-    """The word of a one-word match ('"calls"'), else None."""
-    if len(match) > 2 and match[0] == match[-1] == '"' and _WORD_RE.fullmatch(match[1:-1]):
-        return match[1:-1]
-    return None
 
 
 def _rank_common_words(db: sqlite3.Connection) -> None:
