@@ -188,9 +188,12 @@ class PassageIndex:
             if ranked is not None:
                 rows = ranked[:limit]
                 return rows, self._windows([n - 1 for n, _ in rows]) if read else {}
+        # bm25() ordered by itself, ties by rowid: the same rows in the same order as FTS5's
+        # own "ORDER BY rank" (compared over 760 queries at 43 forces, ties and all), in two
+        # thirds of the time (FTS5 sorts `rank` through a statement of its own).
         if documents is None:
-            return self._ranks("SELECT rowid AS n, rank AS r FROM passage WHERE passage MATCH ?"
-                               f" ORDER BY rank LIMIT {int(limit)}", (match,), read)
+            return self._ranks("SELECT rowid AS n, bm25(passage) AS r FROM passage WHERE passage"
+                               f" MATCH ? ORDER BY r, rowid LIMIT {int(limit)}", (match,), read)
         # Some documents: their sentences are runs of rowids (a document's are numbered
         # together), so the filter is on the rowid and only the rows it keeps are ranked.
         # ("document IN (...)" ranked every sentence holding the words, in every report, before
@@ -351,8 +354,8 @@ def _rank_common_words(db: sqlite3.Connection) -> None:
         spellings[term].append(words[doc - 1])
     rows: list[tuple[str, bytes, bytes]] = []
     for term in sorted(spellings):
-        ranked = db.execute("SELECT rowid, rank FROM passage WHERE passage MATCH ?"
-                            f" ORDER BY rank LIMIT {TOP_KEPT}",
+        ranked = db.execute("SELECT rowid, bm25(passage) AS r FROM passage WHERE passage"
+                            f" MATCH ? ORDER BY r, rowid LIMIT {TOP_KEPT}",
                             ('"' + spellings[term][0] + '"',)).fetchall()
         rowids = array("q", (r for r, _ in ranked)).tobytes()
         ranks = array("d", (k for _, k in ranked)).tobytes()
