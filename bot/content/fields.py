@@ -345,7 +345,9 @@ class Record(Kind):
                          "or a mapping.", "Write 'key: value'.")
                 failed = True
                 continue
-            key = clip(key_node.value, 60)
+            key = key_node.value
+            if len(key) > 60 or not key.isidentifier():  # a plain word is its own quote
+                key = clip(key, 60)
             sub = f"{path}.{key}" if path else key
             if key in out.key_marks:
                 first = out.key_marks[key]

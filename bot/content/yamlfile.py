@@ -12,8 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.content import yamllimits
 from bot.content.pickling import fast_pickling
-from bot.content.yamllimits import LimitExceeded, Limits, check_limits
+from bot.content.yamllimits import DEPTH_HINT, LimitExceeded, Limits, check_limits
 from bot.content.yamlsyntax import explain, line_col
 
 # The C parser is several times faster; fall back to pure Python where libyaml is absent.
@@ -61,10 +62,29 @@ def clip(value: object, limit: int = 80) -> str:
 def compose(text: str, file: str, limits: Limits | None = None) -> yaml.Node | None:
     """Compose one YAML document within `limits`; raise YamlSyntaxError in plain words, at the
     line where the mistake most likely is."""
+    limits = limits or Limits()
     try:
-        check_limits(text, file, limits or Limits())
+        if yamllimits.may_alias(text):
+            check_limits(text, file, limits)
+        else:
+            try:
+                node = yaml.compose(text, Loader=_Loader)
+            except yaml.YAMLError:
+                # what the event pass would have said first (a limit, or this very error)
+                check_limits(text, file, limits)
+                raise
+            if node is not None and node.value.__class__ is list \
+                    and yamllimits.deeper_than(node, limits.depth):
+                check_limits(text, file, limits)  # which says where
+            return node
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+            # libyaml's own limit (1,000 levels), met before the event pass reached ours
+            at = exc.problem_mark
+            raise YamlSyntaxError(Mark(file, at.line + 1, at.column + 1),
+                                  f"nested more than {limits.depth} levels deep.",
+                                  DEPTH_HINT) from None
         mark, message, hint = explain(exc, text)
         raise YamlSyntaxError(Mark(file, *mark), message, hint) from None
     except LimitExceeded as exc:

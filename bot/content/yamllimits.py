@@ -5,6 +5,11 @@ anything walks them, and a key that is a whole aliased mapping is worse. The shi
 uses no aliases and its largest file is 50 KB; these limits are far above any real edit. They
 are checked on the parser's events, before anything is built, and each is refused at the line
 where it is exceeded.
+
+A file without a `*` can hold no alias, so only its depth can be over a limit, and that is
+read off the composed nodes instead (`deeper_than`; the event pass says where only when one is
+too deep): the event pass, a Python loop over every event, was a fifth of loading 43 forces.
+(libyaml itself refuses nesting past 1,000 levels, so composing such a file first is safe.)
 """
 
 from __future__ import annotations
@@ -36,8 +41,39 @@ def _at(event: yaml.Event, message: str, hint: str) -> LimitExceeded:
     return LimitExceeded(line, column, message, hint)
 
 
+DEPTH_HINT = "Content needs only a few levels: check the indentation."
 ALIAS_HINT = ("Aliases (*name) repeat a block written elsewhere (&name); write the values out "
               "instead.")
+
+
+def may_alias(text: str) -> bool:
+    """Could the text hold an alias? Every alias starts with `*`; a `*` in a quoted value only
+    sends the file through the full check."""
+    return "*" in text
+
+
+def deeper_than(node: yaml.Node, depth: int) -> bool:
+    """Are collections nested more than `depth` deep under the node? Level by level, looking
+    only at whether each child is a collection (a tenth of the event pass's time); where one
+    is, the event pass says where (`check_limits`)."""
+    level, seen = [node], 0
+    while level:
+        seen += 1
+        if seen > depth:
+            return True
+        deeper = []
+        for parent in level:
+            for child in parent.value:
+                if child.__class__ is tuple:  # a mapping's (key, value)
+                    key, value = child
+                    if key.value.__class__ is list:
+                        deeper.append(key)
+                    if value.value.__class__ is list:
+                        deeper.append(value)
+                elif child.value.__class__ is list:  # a collection's value is a list
+                    deeper.append(child)
+        level = deeper
+    return False
 
 
 def check_limits(text: str, file: str, limits: Limits) -> None:
@@ -49,8 +85,7 @@ def check_limits(text: str, file: str, limits: Limits) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             stack.append([event.anchor, 1])
             if len(stack) > limits.depth:
-                raise _at(event, f"nested more than {limits.depth} levels deep.",
-                          "Content needs only a few levels: check the indentation.")
+                raise _at(event, f"nested more than {limits.depth} levels deep.", DEPTH_HINT)
         elif isinstance(event, yaml.CollectionEndEvent):
             anchor, size = stack.pop()
             if anchor:
