@@ -100,6 +100,9 @@ def child(kind: str, content: str, api_url: str) -> None:
         holder = LiveKnowledgeBase(content, cache_dir=settings.cache_dir)  # as `serve` does
         app = build_app(settings, holder, client=client,
                         cache_size=0 if kind == "ours-uncached" else 256)
+        from bot.memory import settle_on_changes
+
+        settle_on_changes(holder)  # as `serve` does
     server = HttpServer(make_wsgi_app(app, holder), "127.0.0.1", 0)
     signal.signal(signal.SIGTERM, lambda *_: server.stop(wait=False))
     print(f"PORT {server.port}", flush=True)

@@ -217,6 +217,9 @@ def run(a: argparse.Namespace, tmp: Path) -> int:
         a.content = tmp / "content"
         generate(a.content, forces=a.forces, base_date=dt.date(a.year, 7, 1))
     kb = loader.load(a.content)
+    from bot.memory import settle
+
+    settle()  # as `serve` does once the content is loaded: the collector leaves it be
     policy = POLICY
     t0 = time.perf_counter()
     Timeline(kb, policy)

@@ -279,6 +279,9 @@ def run_server(settings: Settings, *, use_http: bool, host: str, port: int,
     # its own client: reminder posts are never retried blindly (bot/reminders/sender.py); its
     # ledger is created or upgraded first, and a schema newer than this version stops serve
     reminders = ReminderService(settings, live).start()
+    from bot.memory import settle_on_changes
+
+    settle_on_changes(live)  # what lives until the next version: out of the collector's walks
     try:
         if socket_mode:
             assert settings.slack_app_token is not None

@@ -120,7 +120,7 @@ class SearchIndex:
         and `inspections` when given."""
         n_docs = self.n_docs or 1
         scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, int] = defaultdict(int)
+        matched: Counter[int] = Counter()
         # With an inspection filter, score that inspection's items (a few hundred) whatever the
         # size of the base; without, each word's best-weighted items only (its postings are
         # kept heaviest first), so a common word costs the same at 43 forces as at one.
@@ -147,16 +147,17 @@ class SearchIndex:
                     pairs = [(k, w) for k, w in zip(items, weights, strict=True) if k in within]
                 else:
                     pairs = [(items[i], weights[i]) for i in heaviest]
-                for key, w in pairs:
-                    if kinds and self.keys.kind(key) not in kinds:
-                        continue
+                if kinds:
+                    kind = self.keys.kind
+                    pairs = [(key, w) for key, w in pairs if kind(key) in kinds]
+                for key, w in pairs:  # each item's sum in the same order as ever: same floats
                     scores[key] += idf * w
-                    hit_by_word.add(key)
-            for key in hit_by_word:
-                matched[key] += 1
+                hit_by_word.update(key for key, _ in pairs)
+            matched.update(hit_by_word)
         # Items matching more of the query's words come first, then by score (then by key:
         # item numbers are in key order).
-        ranked = heapq.nsmallest(limit, scores, key=lambda k: (-matched[k], -scores[k], k))
+        ranked = heapq.nsmallest(limit, _contenders(matched, limit),
+                                 key=lambda k: (-matched[k], -scores[k], k))
         return [Hit(*self.keys[k], round(scores[k], 4)) for k in ranked]
 
 
@@ -172,6 +173,22 @@ class SearchIndex:
 
     def _items_of(self, inspections: set[str]) -> set[int]:
         return {k for i in inspections for k in self.items_of.get(i, ())}
+
+
+def _contenders(matched: dict[int, int], limit: int) -> list[int] | dict[int, int]:
+    """The items that can be among the best `limit`: those matching as many of the words as the
+    `limit`-th best does, or more (a year's search at 43 forces scores thousands of items,
+    most of them holding one word of three)."""
+    if len(matched) <= limit:
+        return matched
+    counts = Counter(matched.values())
+    enough, least = 0, 0
+    for n in sorted(counts, reverse=True):
+        enough += counts[n]
+        least = n
+        if enough >= limit:
+            break
+    return [k for k, n in matched.items() if n >= least]
 
 
 def _pairs(flat: array[int] | tuple[()]) -> Iterator[tuple[int, int]]:
