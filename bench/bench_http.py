@@ -94,9 +94,9 @@ def child(kind: str, content: str, api_url: str) -> None:
         holder = None
     else:
         from bot.live import LiveKnowledgeBase
-        from bot.memory import fewer_arenas
+        from bot.server import prepare_process
 
-        fewer_arenas()  # as `serve` does (bot.server.run_server)
+        prepare_process()  # as `serve` does (bot.server.run_server)
         holder = LiveKnowledgeBase(content, cache_dir=settings.cache_dir)  # as `serve` does
         app = build_app(settings, holder, client=client,
                         cache_size=0 if kind == "ours-uncached" else 256)

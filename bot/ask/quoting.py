@@ -4,6 +4,9 @@ where a year has no recorded inspection (what the reports say about it instead).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
 from bot.ask.results import Quote
 from bot.content.cited import cited_at
 from bot.content.kb import KnowledgeBase
@@ -25,3 +28,16 @@ def quotes(kb: KnowledgeBase, words: str, inspections: list[Inspection] | None =
         out.append(Quote(p, doc.title if doc else p.document,
                          cited_at(kb, p.document, p.line, p.end_line)))
     return out
+
+
+# A search's passages are looked up here while the answer's own thread ranks the recorded items:
+# SQLite ranks them without the GIL, so the two overlap (at 43 forces the passage query is the
+# larger half of a search). Two: as many as answers are worked out at once (bot/slack/slots.py).
+_BESIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="passages")
+
+
+def quotes_beside(kb: KnowledgeBase, words: str, inspections: list[Inspection] | None = None,
+                  limit: int = 3) -> Callable[[], list[Quote]]:
+    """`quotes`, started on a thread of its own; call what it returns for them (it waits, and
+    raises what `quotes` raised)."""
+    return _BESIDE.submit(quotes, kb, words, inspections, limit).result

@@ -9,7 +9,7 @@ from dataclasses import replace
 from bot.ask.asof import no_inspection
 from bot.ask.filters import FINDING_KINDS, KIND_NAMES, Filters, parse_filters
 from bot.ask.listing import counts
-from bot.ask.quoting import quotes
+from bot.ask.quoting import quotes, quotes_beside
 from bot.ask.results import NotFound, SearchResult, SearchRow
 from bot.ask.search import index_of
 from bot.content.kb import KnowledgeBase
@@ -78,6 +78,8 @@ def _search(kb: KnowledgeBase, text: str, f: Filters, limit: int) -> SearchResul
         said.append(", ".join(KIND_NAMES[k] for k in f.kinds))
     if f.inspections is not None:
         said.append("from " + ", ".join(dict.fromkeys(i.year for i in f.inspections)))  # once each
+    # the passages, looked up meanwhile (bot/ask/quoting.py)
+    found = quotes_beside(kb, f.said, list(f.inspections) if f.inspections is not None else None)
     rows: list[SearchRow] = []
     if f.words:
         for hit in index_of(kb).search(f.words, limit * 3, index_kinds, only):
@@ -100,7 +102,6 @@ def _search(kb: KnowledgeBase, text: str, f: Filters, limit: int) -> SearchResul
         if len(rows) > limit:
             said.append(f"the first {limit} of {len(rows)}; `findings` lists every finding")
             rows = rows[:limit]
-    found = quotes(kb, f.said, list(f.inspections) if f.inspections is not None else None)
     none = []
     asked = tuple(k for k in f.kinds if k in FINDING_KINDS)
     if asked:
@@ -108,4 +109,4 @@ def _search(kb: KnowledgeBase, text: str, f: Filters, limit: int) -> SearchResul
             for count in counts(kb, insp, asked):
                 if not count.count:
                     none.append((insp, count))
-    return SearchResult(text, rows, found, "; ".join(said), none)
+    return SearchResult(text, rows, found(), "; ".join(said), none)
