@@ -161,3 +161,32 @@ def test_searches_rank_as_before(which, ratio, kb, synthetic_kb, monkeypatch) ->
                 assert got == plain_search.search(index, query, 20, kinds, scope), (query, scope)
                 compared += bool(got)
     assert compared > 100
+
+
+@pytest.mark.parametrize("which", ["shipped", "synthetic"])
+def test_a_search_answers_the_same_with_its_passages_looked_up_beside(which, kb, synthetic_kb,
+                                                                      monkeypatch) -> None:
+    """A large base's passages are looked up on another thread while the recorded items are
+    ranked (bot/ask/quoting.py); a small base's in turn. Either way, the same answer, page for
+    page, with the passages quoted under it."""
+    import datetime as dt
+
+    from bot.ask import quoting
+    from bot.render.answer import answer
+    from bot.render.templating import build_env
+    from bot.render.text import Renderer
+
+    base = kb if which == "shipped" else synthetic_kb
+    renderer = Renderer(build_env(), base)
+    texts = [f"search {q}" for q in QUERIES] + [f"search {q} {i.year}" for q, i in
+                                                 zip(QUERIES, base.inspections, strict=False)]
+    texts += ["what did they say about recorded crime", "search no-such-word-anywhere"]
+
+    def answers(beside_from: int) -> list:
+        monkeypatch.setattr(quoting, "BESIDE_FROM", beside_from)
+        return ["\n".join(c.text for c in answer(base, renderer, t, dt.date(2026, 12, 1)).chunks)
+                for t in texts]
+
+    beside, in_turn = answers(0), answers(10**12)
+    assert beside == in_turn
+    assert sum("From the reports" in a for a in beside) > len(texts) // 2

@@ -276,6 +276,17 @@ def _ranked_figures(kb: KnowledgeBase, query: set[str], area: str | None,
     terms = kb.index["figure_terms"]
     lists = [terms.get(word, ()) for word in query]
     size = len(query)
+    insp_of = kb.index["figure_inspection"]  # each figure's place in kb.inspections
+    if allowed is None and not memo(kb, "every figure in an inspection",
+                                    lambda: NO_INSPECTION not in insp_of):
+        allowed = {i.id for i in kb.inspections}
+    # Only the year's inspections' figures (`allowed`: None for every one), kept from the
+    # start: at 43 forces a year's are a tenth of those holding 'crime'. (Sets throughout, so
+    # keeping them first or last is the same figures in the same classes.)
+    keep: set[int] | None = None
+    if allowed is not None:
+        of_insp = kb.index["figures_of"]
+        keep = set().union(*(of_insp.get(i.id, ()) for i in kb.inspections if i.id in allowed))
     # count -> the figures holding that many of the words (set operations for one or two
     # words, the usual; counted one by one for more)
     by_count: dict[int, set[int]]
@@ -289,6 +300,9 @@ def _ranked_figures(kb: KnowledgeBase, query: set[str], area: str | None,
         for n, count in Counter(chain.from_iterable(lists)).items():
             by_count[count].add(n)
     in_area = set(kb.index["figures_in_area"].get(area, ())) if area is not None else set()
+    if keep is not None:
+        by_count = {count: ns & keep for count, ns in by_count.items()}
+        in_area &= keep
     classes: dict[float, list[int]] = defaultdict(list)  # -score -> its figures
     for count, ns in by_count.items():
         covered = count / size
@@ -299,13 +313,6 @@ def _ranked_figures(kb: KnowledgeBase, query: set[str], area: str | None,
             classes[-covered].extend(ns)
     if in_area:
         classes[-0.5].extend(in_area.difference(*by_count.values()))
-    insp_of = kb.index["figure_inspection"]  # each figure's place in kb.inspections
-    if allowed is None and not memo(kb, "every figure in an inspection",
-                                    lambda: NO_INSPECTION not in insp_of):
-        allowed = {i.id for i in kb.inspections}
-    if allowed is not None:  # only the year's inspections (`allowed`: None for every one)
-        allowed_at = {n for n, i in enumerate(kb.inspections) if i.id in allowed}
-        classes = {k: [n for n in ns if insp_of[n] in allowed_at] for k, ns in classes.items()}
     place = kb.index["figure_place"].__getitem__  # in inspection order, then content order
     ranked: list[int] = []
     for score in sorted(classes):

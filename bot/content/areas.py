@@ -27,10 +27,15 @@ def match_area(kb: KnowledgeBase, words: str) -> Area | None:
     query = tokens(text)
     if not query:
         return None
+    # the areas' wordings as words, worked out once per knowledge base (each was tokenised
+    # again for every question that names an area)
+    wordings = kb.index.get("area_terms")
+    if wordings is None:
+        wordings = kb.index["area_terms"] = [(area, _area_terms(area)) for area in kb.areas]
     best: tuple[float, Area] | None = None
-    for area in kb.areas:
+    for area, wording in wordings:
         score = 0.0
-        for terms in _area_terms(area):
+        for terms in wording:
             if not terms:
                 continue
             if terms == query:

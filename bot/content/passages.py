@@ -67,6 +67,7 @@ class PassageIndex:
         self._local = threading.local()
         self._spans: dict[str, tuple[int, int]] | None = None  # document -> its sentences' rowids
         self._vocabulary: frozenset[str] | None = None  # every indexed word, once asked (`_known`)
+        self._size: int | None = None
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -122,6 +123,15 @@ class PassageIndex:
     def open(cls, path: str) -> PassageIndex:
         """A database file written by `build`, read-only."""
         return cls(read_only(path), path)
+
+    @property
+    def size(self) -> int:
+        """How many sentences the index holds (read once)."""
+        size = self._size
+        if size is None:
+            with self._reading() as db:
+                size = self._size = db.execute("SELECT count(*) FROM sentence").fetchone()[0]
+        return size
 
     @property
     def sentences(self) -> list[Passage]:
