@@ -68,3 +68,44 @@ def test_a_slot_is_given_back_when_the_answer_fails() -> None:
 
     threading.Thread(target=next_answer).start()
     assert done.wait(2)
+
+
+def test_a_long_answer_lets_one_more_start_beside_it() -> None:
+    """One at a time; but once the answer inside has run for `after`, one more starts beside
+    it (a digest over 43 forces must not hold up every short answer), and no third."""
+    slots = Slots(1, extra=1, after=0.1)
+    started: dict[str, float] = {}
+    release = threading.Event()
+    t0 = time.monotonic()
+
+    def answer(name: str, hold: threading.Event | None) -> None:
+        with slots:
+            started[name] = time.monotonic() - t0
+            if hold is not None:
+                hold.wait(5)
+
+    long = threading.Thread(target=answer, args=("long", release))
+    long.start()
+    time.sleep(0.01)
+    second_done, third_done = threading.Event(), threading.Event()
+    second = threading.Thread(target=lambda: (answer("second", second_done), None))
+    third = threading.Thread(target=lambda: (answer("third", third_done), None))
+    second.start()
+    time.sleep(0.01)
+    third.start()
+    time.sleep(0.4)
+    # the second started beside the long one once it had run 0.1 s; the third still waits
+    assert 0.09 <= started["second"] < 0.3, started
+    assert "third" not in started
+    second_done.set()  # the second leaves: the third takes its place (the long one still runs)
+    third_done.set()
+    third.join(2)
+    assert "third" in started
+    release.set()
+    for t in (long, second, third):
+        t.join(2)
+
+
+def test_short_answers_run_one_at_a_time() -> None:
+    order, most = _run(Slots(1, extra=1, after=10.0), {})
+    assert most == 1 and order == list(range(8))

@@ -89,8 +89,11 @@ class KeptStates:
 
 
 # Answers worked out at once, whatever the number of request threads (bot/slack/slots.py: the
-# GIL runs one at a time; two let one read SQLite while another runs).
-ANSWER_SLOTS = 2
+# GIL runs one at a time), and one more beside them once those inside have run for
+# LONG_ANSWER seconds (longer than any ordinary answer at 43 forces).
+ANSWER_SLOTS = 1
+EXTRA_SLOTS = 1
+LONG_ANSWER = 0.025
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ class Services:
     now: Callable[[], dt.datetime] | None = None  # None: the start of the day asked about
     ledger: StateOf | None = None
     feedback: FeedbackStore | None = None  # questions and votes; None: not recorded
-    slots: Slots = field(default_factory=lambda: Slots(ANSWER_SLOTS))
+    slots: Slots = field(default_factory=lambda: Slots(ANSWER_SLOTS, EXTRA_SLOTS, LONG_ANSWER))
 
     def context(self, destination: str | None, as_of: dt.date | None) -> Context:
         today = as_of is None or as_of == self.today()  # a button carries the date it was asked
