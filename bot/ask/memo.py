@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 from bot.content.kb import KnowledgeBase
 
 T = TypeVar("T")
-PER_KB = 32  # values a knowledge base keeps (a few policies' timelines, counts, narrowings)
+PER_KB = 64  # values a knowledge base keeps (a few policies' timelines, counts, narrowings,
+# the inspections of each year and as of each day asked)
 
 _memos: dict[int, tuple[weakref.ref, dict[Hashable, Any]]] = {}
 _lock = threading.Lock()
