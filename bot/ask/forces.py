@@ -178,6 +178,11 @@ def force_of(kb: KnowledgeBase, item_id: str | None) -> Force | None:
     or a PCC response deadline ("<inspection>-pcc-response")."""
     if not item_id:
         return None
+    # An inspection's id first: listings tag a line per inspection (ids are unique across
+    # kinds, so this is the item `lookup` would find after four other kinds).
+    insp = kb.index["inspection"].get(item_id)
+    if insp is not None:
+        return kb.index["force"].get(insp.force)
     found = kb.lookup(item_id.removesuffix("-pcc-response"))
     if found is None:
         return None

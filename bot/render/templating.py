@@ -8,6 +8,7 @@ a channel or forge a link, even where a template forgets a filter. Text that is 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from importlib import resources
@@ -86,10 +87,12 @@ def _finalize(value: Any) -> Any:
     return slack_escape(value)
 
 
+@functools.lru_cache(maxsize=8192)  # a few thousand dates, each written out on every listing
 def long_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "date not stated"
 
 
+@functools.lru_cache(maxsize=8192)
 def short_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%b %Y}" if value else "date not stated"
 
