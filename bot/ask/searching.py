@@ -4,6 +4,7 @@ in the question, and under them the passages of the reports' own text that match
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import replace
 
 from bot.ask.asof import no_inspection
@@ -18,13 +19,22 @@ from bot.content.words import tokens
 
 
 def _best_part(f: Finding, words: str) -> Part | None:
-    """The part that holds more of the words than the finding's lead-in does, if any."""
-    want = set(tokens(words))
-    if not want or not f.parts:
+    """The part that holds more of the words than the finding's lead-in does, if any (the
+    first of the parts holding the most)."""
+    if not f.parts:
         return None
-    lead = len(want & set(tokens(f.text)))
-    best = max(f.parts, key=lambda p: len(want & set(tokens(p.text))))
-    return best if len(want & set(tokens(best.text))) > lead else None
+    want = _wanted(words)
+    if not want:
+        return None
+    lead = len(want.intersection(tokens(f.text)))
+    held = [len(want.intersection(tokens(p.text))) for p in f.parts]  # each part read once
+    most = max(held)
+    return f.parts[held.index(most)] if most > lead else None
+
+
+@functools.lru_cache(maxsize=256)  # a search's words, asked once for each of its rows
+def _wanted(words: str) -> frozenset[str]:
+    return frozenset(tokens(words))
 
 
 def _row(kb: KnowledgeBase, kind: str, item_id: str, words: str) -> SearchRow:

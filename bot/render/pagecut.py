@@ -32,6 +32,9 @@ def chunk_of(raw: str) -> Chunk | None:
 
 def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
     """Split text at line ends (or, for one very long line, at spaces) to fit a section."""
+    if len(text) <= limit:  # nearly every chunk: what the loop below gives for a short text
+        body = text.lstrip("\n")
+        return [body] if body.strip() else [""]
     pieces: list[str] = []
     current = ""
     for line in text.split("\n"):
