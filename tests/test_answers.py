@@ -104,6 +104,18 @@ def test_search_tolerates_typos(kb, renderer) -> None:
     assert "multi-agency safeguarding hub" in ask(kb, renderer, "search safegaurding hub")
 
 
+def test_search_says_which_words_no_item_holds(kb, renderer) -> None:
+    # A word no recorded item holds is said so, with the close words searched for instead,
+    # rather than the items those matched being listed as if they were what was asked.
+    text = ask(kb, renderer, "search zebra crossings")
+    assert "No recorded item holds “zebra”." in text
+    assert "No recorded item holds “crossing”; searched for “closing” instead." in text
+    typo = ask(kb, renderer, "search safegaurding hub")
+    assert "No recorded item holds “safegaurding”; searched for “safeguarding” instead." in typo
+    assert "“hub”" not in typo  # a word items hold is not mentioned
+    assert "No recorded item holds" not in ask(kb, renderer, "search domestic abuse")
+
+
 def test_unknown_id_suggests_close_ids(kb, renderer) -> None:
     text = ask(kb, renderer, "show cle-2016-rec-1")
     assert "Nothing has the id" in text and "`cle-2016-rec-01`" in text

@@ -162,6 +162,11 @@ class SearchResult:
     # Per inspection searched, the finding kinds asked for that it has none of (`search cause
     # of concern 2016`): said explicitly, with the source when the report says so.
     none: list[tuple[Inspection, KindCount]] = field(default_factory=list)
+    # Words of the search that no recorded item holds, each with the close words searched for
+    # instead (none: it was not searched for at all): `search zebra crossings` says that no
+    # item holds "zebra" and that "crossing" was read as "closing", rather than list what
+    # those matched as if it were what was asked.
+    unindexed: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -115,9 +115,12 @@ class SearchIndex:
         return [(w, 0.7) for w in close]
 
     def search(self, query: str, limit: int = 20, kinds: tuple[str, ...] = (),
-               inspections: set[str] | None = None) -> list[Hit]:
+               inspections: set[str] | None = None,
+               unindexed: list[tuple[str, list[str]]] | None = None) -> list[Hit]:
         """Items for the query words, best first; only of `kinds` ('finding', 'figure', ...)
-        and `inspections` when given."""
+        and `inspections` when given. `unindexed`, when given, receives each word of the query
+        that no item holds, with the words read for it instead (none: it matched nothing), so
+        that the answer can say so."""
         n_docs = self.n_docs or 1
         scores: dict[int, float] = defaultdict(float)
         matched: Counter[int] = Counter()
@@ -126,7 +129,11 @@ class SearchIndex:
         # kept heaviest first), so a common word costs the same at 43 forces as at one.
         runs = self._runs(inspections) if inspections is not None else None
         within: set[int] | None = None
-        expanded = [self.expand_word(word) for word in dict.fromkeys(tokens(query))]
+        asked = list(dict.fromkeys(tokens(query)))
+        expanded = [self.expand_word(word) for word in asked]
+        if unindexed is not None:
+            unindexed += [(word, [term for term, _ in terms]) for word, terms
+                          in zip(asked, expanded, strict=True) if terms != [(word, 1.0)]]
         read = entries(self.words, [term for terms in expanded for term, _ in terms])
         for terms in expanded:
             hit_by_word: set[int] = set()

@@ -91,8 +91,9 @@ def _search(kb: KnowledgeBase, text: str, f: Filters, limit: int) -> SearchResul
     # the passages, looked up meanwhile (bot/ask/quoting.py)
     found = quotes_beside(kb, f.said, list(f.inspections) if f.inspections is not None else None)
     rows: list[SearchRow] = []
+    unindexed: list[tuple[str, list[str]]] = []
     if f.words:
-        for hit in index_of(kb).search(f.words, limit * 3, index_kinds, only):
+        for hit in index_of(kb).search(f.words, limit * 3, index_kinds, only, unindexed):
             row = _row(kb, hit.kind, hit.id, f.words)
             if row.kind == "finding" and f.kinds and row.item.kind not in f.kinds:
                 continue
@@ -119,4 +120,4 @@ def _search(kb: KnowledgeBase, text: str, f: Filters, limit: int) -> SearchResul
             for count in counts(kb, insp, asked):
                 if not count.count:
                     none.append((insp, count))
-    return SearchResult(text, rows, found(), "; ".join(said), none)
+    return SearchResult(text, rows, found(), "; ".join(said), none, unindexed)

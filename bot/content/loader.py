@@ -186,7 +186,12 @@ def check(content_dir: Path | str,
 def _check(content_dir: Path,
            cache: FileCache | None) -> tuple[KnowledgeBase | None, list[Problem]]:
     if not content_dir.is_dir():
-        return None, [Problem(str(content_dir), 1, 1, "", "content folder not found")]
+        # The knowledge base is not in the installed package: it is a folder of its own (the
+        # repository's content/), found through --content or CONTENT_DIR from anywhere else.
+        return None, [Problem(str(content_dir), 1, 1, "",
+                              f"content folder not found: {content_dir.resolve()} is not a "
+                              "folder. Point --content (or CONTENT_DIR) at the knowledge "
+                              "base's folder, e.g. the repository's content/.")]
     raw, problems = read_all(content_dir, cache)
     policy = None
     if raw.policy is not None:  # the reminders policy: its time zone, routes, quiet periods
