@@ -65,6 +65,9 @@ def test_years_in_every_form_relative_to_the_as_of_date(text, year, latest):
     ("What did the PCC say about the 2016 report?", "responses 2016"),
     ("When was the 2016 report published?", "show cle-2016-effectiveness"),
     ("Which recommendations had a three-month deadline?", "search within three months"),
+    # plain English is not "corrected" into the knowledge base's words ("getting" -> "vetting")
+    ("are we getting better at protecting vulnerable people", "area vulnerability"),
+    ("has the domestic abuse referral finding been addressed", "show cle-2016-afi-04"),
 ])
 def test_questions_read_as_the_commands_a_user_would_type(kb, question, command):
     assert first(kb, question) == command
@@ -79,6 +82,8 @@ def test_questions_read_as_the_commands_a_user_would_type(kb, question, command)
     ("recs 2021/22", "findings recommendations 2021/22"),
     ("areas for improvement on protecting vulnerable people in 2016",
      "findings areas for improvement 2016 vulnerability"),
+    ("which recommendations are still open", "findings recommendations"),
+    ("which recommendations remain open on investigation", "findings recommendations investigation"),
 ])
 def test_findings_questions_read_as_the_findings_command(kb, question, command):
     """Kinds with their abbreviations and plurals read as `findings KIND YEAR AREA` (the

@@ -42,7 +42,8 @@ GRADE = _re(r"grades?", r"graded", r"grading", r"rated", r"ratings?", r"rate us"
             r"how (?:did|do|does|are|is|were|was) (?:we|us|cleveland|the force|they|it) (?:do|doing|"
             r"get on|perform|fare)", r"how (?:did|do) (?:we|cleveland|the force) (?:do|get on)",
             r"how are we doing", r"how good r we", r"assessed as", r"verdict", r"how efficient")
-HISTORY = _re(r"since", r"improved", r"got (?:better|worse)", r"changed?", r"over (?:time|the "
+HISTORY = _re(r"since", r"improved", r"improving", r"got (?:better|worse)",
+              r"getting (?:better|worse)", r"changed?", r"over (?:time|the "
               r"years)", r"across (?:inspections|the years|years)", r"history", r"trend",
               r"progress(?:ed)?", r"compared? (?:to|with) (?:before|previous|earlier)")
 GRADE_WORDS = {"outstanding": "outstanding", "adequate": "adequate", "inadequate": "inadequate",
@@ -113,6 +114,9 @@ GRADE_STRONG = _re(r"grades?", r"graded", r"rated", r"ratings?", r"judged", r"ju
 KIND_WORDS = word_set("""recommendation recommendations recommend recommended recs rec area areas
 improvement improvements afi afis cause causes concern concerns coc cocs finding findings action
 actions raise raised make made did report""")
+# What "which recommendations are still open" asks besides the kind: the open ones, which
+# `findings KIND` lists with each one's status.
+OPEN_WORDS = word_set("open still outstanding live current unresolved remain remains remaining left")
 STATUS_WORDS = word_set("addressed closed status still open complete completed resolved done met "
                         "dealt signed off progress has been")
 DUE_WORDS = word_set("due deadline deadlines submit submitted by date when upcoming coming up "

@@ -14,6 +14,8 @@ import itertools
 import math
 import re
 import threading
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -22,11 +24,13 @@ from bot.ask import cues
 from bot.ask.areafind import area_words as words_of_area
 from bot.ask.areafind import find_area, find_force
 from bot.ask.cues import word_set
+from bot.ask.postings import entries
 from bot.ask.queries import inspections_for_year, latest_inspections
 from bot.ask.search import index_of
 from bot.ask.years import YearRef, take_year
 from bot.content.kb import KnowledgeBase
 from bot.content.model import Inspection, Owner
+from bot.content.passages import passages_of
 from bot.content.words import fold, stem, tokens
 
 MENTION_RE = re.compile(r"<[@#!][^>]*>")
@@ -34,7 +38,9 @@ WORD_RE = re.compile(r"[a-z0-9][a-z0-9'.,/]*[a-z0-9]|[a-z0-9]")
 UNSURE_BELOW = 0.75  # a best reading under this, or one within MARGIN of the next, is "unsure"
 MARGIN = 0.15
 CATCH_ALL = 0.3  # the last resort: a search for the question's words (answered as "unplaced")
-MAX_CANDIDATES = 2000  # items the reader weighs to see what a topic is about (not the search)
+# Items the reader weighs to see what a topic is about (not the search): the rarest word's
+# heaviest.
+MAX_CANDIDATES = 300
 _vocab_lock = threading.Lock()
 # Topic words people use for a figure, to the words the figures are labelled with.
 FIGURE_WORDS = {"satisfied": "satisfaction", "sick": "sickness", "detectives": "pip2",
@@ -65,8 +71,11 @@ def unsure(readings: list[Reading]) -> bool:
     return best < UNSURE_BELOW or (len(readings) > 1 and best - readings[1].confidence < MARGIN)
 
 
-def _vocabulary(kb: KnowledgeBase) -> list[str]:
-    """Words the knowledge base and the cues use, for correcting typos (built once per kb)."""
+def _vocabulary(kb: KnowledgeBase) -> tuple[list[str], frozenset[str]]:
+    """Words the knowledge base, its reports and the cues use, for correcting typos (built
+    once per kb), sorted and as a set. The reports' own words are in it so that plain
+    English is left alone: with only the items' words, "are we getting better" was read as
+    "vetting"."""
     vocab = kb.index.get("reader_vocab")
     if vocab is None:
         with _vocab_lock:
@@ -76,14 +85,17 @@ def _vocabulary(kb: KnowledgeBase) -> list[str]:
                 for a in kb.areas:
                     for t in (a.id.replace("-", " "), a.name, *a.aliases, *a.keywords):
                         words.update(WORD_RE.findall(fold(t)))
-                words.update(w for w in index_of(kb).postings if w.isalpha())
-                vocab = kb.index["reader_vocab"] = sorted(w for w in words if len(w) >= 3)
+                for indexed in index_of(kb).by_initial.values():  # the items' words
+                    words.update(w for w in indexed if w.isalpha())
+                if kb.texts:  # the reports' words
+                    words.update(w for w in passages_of(kb).vocabulary() if w.isalpha())
+                kept = sorted(w for w in words if len(w) >= 3)
+                vocab = kb.index["reader_vocab"] = (kept, frozenset(kept))
     return vocab
 
 
 def _correct(kb: KnowledgeBase, text: str) -> str:
-    vocab = _vocabulary(kb)
-    known = set(vocab)
+    vocab, known = _vocabulary(kb)
     out = []
     for word in text.split():
         bare = word.strip(".,;:!?\"'()")
@@ -198,6 +210,8 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
         add(f"due {days or 30} {kind} {area_words}", 0.86 if not kind or days else 0.6)
     if phrase:
         add(f"search {phrase}", 0.86)
+    if kind and specific and set(specific.split()) <= cues.OPEN_WORDS:
+        add(f"findings {kind} {year} {area_words}", 0.88)  # "which recommendations are open"
     if kind:
         base = f"findings {kind} {year} {area_words}"
         # The year rides along in the search: the answer keeps only that year's items.
@@ -251,22 +265,29 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
 
 def _best_keys(kb: KnowledgeBase, words: str, limit: int = 10) -> list[tuple[str, str]]:
     """The items (kind, id) holding most of the words, rarer words counting for more. A cheap
-    cousin of the search: candidates come from the two rarest words' postings only, so a
-    common word ("crime") never makes the reader scan the whole knowledge base."""
+    cousin of the search: candidates are the rarest word's heaviest items only, so a common
+    word ("crime") never makes the reader scan the whole knowledge base."""
     index = index_of(kb)
-    postings = [index.postings[w] for w in dict.fromkeys(tokens(words)) if w in index.postings]
-    if not postings:
+    read = entries(index.words, list(dict.fromkeys(tokens(words))))
+    # each word's entry: its items' numbers, ascending (numbers are in (kind, id) order), and
+    # the positions of its heaviest items, heaviest first
+    found = sorted(read.values(), key=lambda entry: len(entry[0]))
+    if not found:
         return []
-    postings.sort(key=len)
-    # The rarest word's items, in content order, at most MAX_CANDIDATES of them.
-    candidates = list(itertools.islice(postings[0], MAX_CANDIDATES))
+    rarest_items, _, heaviest = found[0]
+    candidates = [rarest_items[i] for i in itertools.islice(heaviest, MAX_CANDIDATES)]
     n = index.n_docs or 1
+    postings = [entry[0] for entry in found]
     weights = [math.log(1 + n / len(p)) for p in postings]
 
-    def score(key: tuple[str, str]) -> tuple[float, tuple[str, str]]:
-        return -sum(w for p, w in zip(postings, weights, strict=True) if key in p), key
+    def holds(items: Sequence[int], k: int) -> bool:
+        at = bisect_left(items, k)
+        return at < len(items) and items[at] == k
 
-    return heapq.nsmallest(limit, candidates, key=score)
+    def score(k: int) -> tuple[float, int]:
+        return -sum(w for p, w in zip(postings, weights, strict=True) if holds(p, k)), k
+
+    return [index.keys[k] for k in heapq.nsmallest(limit, candidates, key=score)]
 
 
 def _top_kind(kb: KnowledgeBase, words: str) -> str:

@@ -89,9 +89,6 @@ class SearchIndex:
         # inspection id -> its items as runs of consecutive numbers, ascending ([first, last,
         # first, last, ...]): what a scoped search slices the postings at (`_runs`)
         self.runs_of: dict[str, array[int]] = {}
-        # Kept empty for bot/ask/reader.py, which reads it (it held every word's postings
-        # before the index was compacted; the reader has done without them since).
-        self.postings: dict[str, dict[Key, dict[str, int]]] = {}
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> SearchIndex:

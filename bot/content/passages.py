@@ -151,12 +151,17 @@ class PassageIndex:
         when it comes back under load (`_ranks`)."""
         if not words:
             return set()
+        vocabulary = self.vocabulary()
+        return {w for w in words if w in vocabulary}
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of the reports' text (folded, not stemmed), read once and kept."""
         vocabulary = self._vocabulary
         if vocabulary is None:
             with self._reading() as db:
                 found = db.execute("SELECT json_group_array(w) FROM word").fetchone()[0]
             self._vocabulary = vocabulary = frozenset(json.loads(found))
-        return {w for w in words if w in vocabulary}
+        return vocabulary
 
     def _starting(self, initial: str, length: int) -> list[str]:
         """The indexed words that start with the letter and are within two letters of
