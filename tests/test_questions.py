@@ -68,6 +68,11 @@ def test_years_in_every_form_relative_to_the_as_of_date(text, year, latest):
     # plain English is not "corrected" into the knowledge base's words ("getting" -> "vetting")
     ("are we getting better at protecting vulnerable people", "area vulnerability"),
     ("has the domestic abuse referral finding been addressed", "show cle-2016-afi-04"),
+    ("what does PEEL stand for", "search peel"),
+    ("What does THRIVE mean?", "search thrive"),
+    ("meaning of MASH", "search mash"),
+    ("when is the next digest", "digest"),
+    ("when do reminders go out", "digest"),  # not "remainder"
 ])
 def test_questions_read_as_the_commands_a_user_would_type(kb, question, command):
     assert first(kb, question) == command
@@ -90,6 +95,17 @@ def test_findings_questions_read_as_the_findings_command(kb, question, command):
     reachability issue's command; until it is there the answer falls back to the next
     reading)."""
     assert first(kb, question) == command
+
+
+def test_what_an_acronym_stands_for_is_the_reports_own_expansion(kb, renderer):
+    """The passage that spells the term out comes first, whichever side of the brackets the
+    term is on, and the answer does not say it could not place the question."""
+    peel = answer(kb, renderer, "what does PEEL stand for", TODAY).text
+    quotes = peel.split("From the reports", 1)[1]
+    assert quotes.index("legitimacy (PEEL)") < quotes.index("_PEEL")  # the first passage
+    thrive = answer(kb, renderer, "what does THRIVE mean", TODAY).text
+    assert "THRIVE (threat, harm, risk, investigation, vulnerability, engagement)" in thrive
+    assert "couldn’t place" not in thrive and "couldn’t place" not in peel
 
 
 def test_what_do_i_own_is_the_askers_mapped_owner(mini_kb):

@@ -82,6 +82,15 @@ DEADLINE_PHRASES: list[tuple[re.Pattern[str], str]] = [
 ]
 WHEN = _re(r"when")
 # Asking where one finding stands: answered with that finding in full (its status and history).
+# "what does PEEL stand for", "what does THRIVE mean", "meaning of MASH": the term, searched
+# for (the reports' passages rank its expansion in brackets first).
+DEFINE = re.compile(r"\bwhat (?:does|do|did|is|are) (?:the )?(?:term |word |acronym |abbreviation )?"
+                    r"(?P<term>[a-z0-9&'-]+(?: [a-z0-9&'-]+){0,3}) (?:stand for|stands for|mean|means)\b"
+                    r"|\b(?:meaning of|define|definition of|what is meant by) (?:the )?"
+                    r"(?P<term2>[a-z0-9&'-]+(?: [a-z0-9&'-]+){0,3})$")
+# "when is the next digest", "what will the reminders say": the digest preview.
+DIGEST = _re(r"digest", r"next reminders?", r"reminders? (?:go|goes|going) out",
+             r"what will (?:the )?reminders?")
 STATUS = _re(r"addressed", r"closed", r"status", r"still open", r"completed?", r"resolved",
              r"been (?:done|met|dealt with)", r"signed off", r"progress on")
 ITEM_ID = re.compile(r"\b[a-z]{2,5}-\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\b")
@@ -122,7 +131,8 @@ STATUS_WORDS = word_set("addressed closed status still open complete completed r
 DUE_WORDS = word_set("due deadline deadlines submit submitted by date when upcoming coming up "
                      "next days day weeks week month months this")
 # Cue words, so that the typo corrector knows them and does not "correct" them away.
-VOCABULARY = word_set("""overdue upcoming deadline deadlines published publication respond
+VOCABULARY = word_set("""reminder reminders digest overdue upcoming deadline deadlines published
+publication respond
 response responses commissioner constable governed governance monitor scrutiny grade graded
 grades rated rating judged judgment judgement judgments judgements effective improved changed
 history inadequate adequate outstanding requires improvement recommendation recommendations

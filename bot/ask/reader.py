@@ -167,6 +167,11 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
     item = cues.ITEM_ID.search(text)
     if item:
         add(f"show {item.group(0)}", 0.97)
+    if cues.DIGEST.search(text):
+        add("digest", 0.9)
+    defined = cues.DEFINE.search(text)
+    if defined:
+        add(f"search {defined.group('term') or defined.group('term2')}", 0.9)
     if cues.OWN.search(text):
         owner = owner_of(kb, asker)
         if owner:

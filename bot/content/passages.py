@@ -323,7 +323,8 @@ class PassageIndex:
             rows += self._match(" OR ".join(quoted), documents, 300)
         stems = [t[:5] for t in terms]
         defined = [re.compile(re.escape(t) + r"[a-z]*\s*\(|(?:known as|called) (?:the |a |an )?"
-                              + re.escape(t)) for t in terms]
+                              + re.escape(t) + r"|\(\s*" + re.escape(t) + r"\s*\)")
+                   for t in terms]  # "THRIVE (threat, ...", "known as X", "... legitimacy (PEEL)"
         scored = []
         missing = [rowid - 1 for rowid, _ in rows if rowid - 1 not in windows]
         if missing:  # found by the wider queries, which are not read with their passages

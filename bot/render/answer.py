@@ -183,6 +183,8 @@ def _weak(kb: KnowledgeBase, result: Any) -> bool:
     wanted = {w for w in tokens(result.words) if not normalise_year(w)}
     if not wanted:
         return False
+    if result.quotes and wanted <= set(tokens(result.quotes[0].passage.text)):
+        return False  # the reports' best passage holds every word ("what does THRIVE mean")
     best = max(len(wanted & set(tokens(_text(kb, r)))) for r in result.rows[:5])
     return best < len(wanted) / 2
 
