@@ -43,9 +43,14 @@ class Scheduler(Protocol):
 def render_problem(live: LiveKnowledgeBase, today: dt.date) -> str | None:
     """Why the serving content and templates cannot answer, or None when they can."""
     snap = live.current
+    env = snap.renderer.env
     try:
         for name in REQUIRED_TEMPLATES:
-            snap.renderer.env.get_template(name)  # cached; re-read only when the file changed
+            env.get_template(name)  # compiled once (an override re-read when its file changed)
+            # The installed templates are not re-read for answers (bot.render.templating), so
+            # their files are checked here: gone, or changed so that they no longer parse
+            # (a package half-replaced under a running bot), is the truth to report.
+            _check_source(env, name)
         rendered = answer(snap.kb, snap.renderer, PROBE_QUESTION, today)
     except jinja2.TemplateNotFound as exc:
         return f"cannot render answers: template {exc.name!r} is missing"
@@ -54,6 +59,20 @@ def render_problem(live: LiveKnowledgeBase, today: dt.date) -> str | None:
     if not rendered.text.strip():
         return f"cannot render answers: '{PROBE_QUESTION}' rendered nothing"
     return None
+
+
+_parsed: dict[tuple[int, str], str] = {}  # (environment, template) -> the source last parsed
+
+
+def _check_source(env: jinja2.Environment, name: str) -> None:
+    """The template's file as it is now: read (TemplateNotFound when it is gone) and, when
+    it changed since the last check, parsed (TemplateSyntaxError when it no longer does)."""
+    assert env.loader is not None
+    source, _filename, _uptodate = env.loader.get_source(env, name)
+    key = (id(env), name)
+    if _parsed.get(key) != source:
+        env.parse(source, name)
+        _parsed[key] = source
 
 
 def check_can_render(live: LiveKnowledgeBase, today: dt.date) -> None:

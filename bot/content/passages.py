@@ -323,8 +323,9 @@ class PassageIndex:
             rows += self._match(" OR ".join(quoted), documents, 300)
         stems = [t[:5] for t in terms]
         defined = [re.compile(re.escape(t) + r"[a-z]*\s*\(|(?:known as|called) (?:the |a |an )?"
-                              + re.escape(t) + r"|\(\s*" + re.escape(t) + r"\s*\)")
-                   for t in terms]  # "THRIVE (threat, ...", "known as X", "... legitimacy (PEEL)"
+                              + re.escape(t)) for t in terms]
+        # an acronym after what it stands for: "... efficiency and legitimacy (PEEL)"
+        spelled = [re.compile(r"\(\s*(" + re.escape(t) + r")\s*\)", re.IGNORECASE) for t in terms]
         scored = []
         missing = [rowid - 1 for rowid, _ in rows if rowid - 1 not in windows]
         if missing:  # found by the wider queries, which are not read with their passages
@@ -334,6 +335,8 @@ class PassageIndex:
             body = fold(passage.text)
             covered: float = sum(1 for s in stems if s in body)
             covered += 0.5 * sum(1 for d in defined if d.search(body))
+            covered += 0.5 * sum(1 for a in spelled
+                                 if (m := a.search(passage.text)) and m.group(1).isupper())
             scored.append((-covered, rank, rowid, passage))
         scored.sort(key=lambda t: t[:3])
         # Overlapping windows and blocks the extraction prints twice are shown once.
