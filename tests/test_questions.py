@@ -73,6 +73,8 @@ def test_years_in_every_form_relative_to_the_as_of_date(text, year, latest):
     ("meaning of MASH", "search mash"),
     ("when is the next digest", "digest"),
     ("when do reminders go out", "digest"),  # not "remainder"
+    ("what is due in the next six months", "due 183"),  # a window, not "within six months"
+    ("did the force improve between 2014 and 2016 on investigation", "area investigation"),
 ])
 def test_questions_read_as_the_commands_a_user_would_type(kb, question, command):
     assert first(kb, question) == command

@@ -43,6 +43,8 @@ GRADE = _re(r"grades?", r"graded", r"grading", r"rated", r"ratings?", r"rate us"
             r"get on|perform|fare)", r"how (?:did|do) (?:we|cleveland|the force) (?:do|get on)",
             r"how are we doing", r"how good r we", r"assessed as", r"verdict", r"how efficient")
 HISTORY = _re(r"since", r"improved", r"improving", r"got (?:better|worse)",
+              r"(?:did|has|have) (?:we|the force|they|it|cleveland) improve",
+              r"improve(?:d)? (?:between|from)",
               r"getting (?:better|worse)", r"changed?", r"over (?:time|the "
               r"years)", r"across (?:inspections|the years|years)", r"history", r"trend",
               r"progress(?:ed)?", r"compared? (?:to|with) (?:before|previous|earlier)")
@@ -75,8 +77,11 @@ FINDING_WORDS = _re(r"findings?", r"actions?", r"what (?:should|must|do|does) (?
                     r"should (?:we|the force) improve", r"improve on", r"told to")
 # Deadline phrases the reports use, to the words that find them.
 DEADLINE_PHRASES: list[tuple[re.Pattern[str], str]] = [
-    (_re(r"(?:within )?(?:three|3) ?months?", r"threemonths?", r"3months?"), "within three months"),
-    (_re(r"(?:within )?(?:six|6) ?months?", r"sixmonths?", r"6months?"), "within six months"),
+    # "in the next six months" is a window from today (`due`), not the deadline wording
+    (_re(r"(?<!next )(?<!coming )(?:within )?(?:three|3) ?months?", r"threemonths?", r"3months?"),
+     "within three months"),
+    (_re(r"(?<!next )(?<!coming )(?:within )?(?:six|6) ?months?", r"sixmonths?", r"6months?"),
+     "within six months"),
     (_re(r"immediate(?:ly)?", r"at once", r"straight away"), "immediately"),
     (_re(r"by march 2015"), "by march 2015"),
 ]
