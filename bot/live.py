@@ -9,6 +9,7 @@ the YAML files' names and contents, so re-saving the same broken file does not r
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -72,7 +73,8 @@ class LiveKnowledgeBase:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._seen = _stamps(self.content_dir)  # before loading: a later edit is noticed
+        self._stamps = _Stamps(self.content_dir)
+        self._seen = self._stamps.now()  # before loading: a later edit is noticed
         version = content_version(self.content_dir)
         # The search index is built with it, so the first search is as fast as the rest.
         kb, problems = kbcache.load(self.content_dir, cache_dir, version)
@@ -165,7 +167,7 @@ class LiveKnowledgeBase:
                     watch_filter=lambda _change, path: path.endswith(CONTENT_SUFFIXES),
                     rust_timeout=max(100, int(self.poll_interval * 1000)),
                     yield_on_timeout=True, raise_interrupt=False):
-                stamps = _stamps(self.content_dir)
+                stamps = self._stamps.now()
                 if changes or stamps != self._seen:
                     self._seen = stamps
                     self._safe_reload()
@@ -176,21 +178,67 @@ class LiveKnowledgeBase:
 
     def _poll(self) -> None:
         while not self._stop.wait(self.poll_interval):
-            stamps = _stamps(self.content_dir)
+            stamps = self._stamps.now()
             if stamps != self._seen:
                 self._seen = stamps
                 self._safe_reload()
 
 
-def _stamps(content_dir: Path) -> tuple[tuple[str, int, int], ...]:
+class _Stamps:
+    """The times and sizes of the files a version is made of, read every second by the watcher
+    as its safety net. Listing them (`watched_files`, with its checks on links) took 25 ms of
+    the interpreter at 43 forces, every second, in the serving process; so the list is made
+    again only when one of the folders holding them changed its own time (a file added,
+    removed or renamed into place, as editors save), and otherwise the listed files are
+    looked at (31 -> 4 ms a look at 43 forces)."""
+
+    def __init__(self, content_dir: Path) -> None:
+        self.content_dir = content_dir
+        self._names: list[str] = []  # the files, as last listed
+        self._folders: list[str] = []  # the folders holding them, and the content's own
+        self._times: list[int] | None = None  # those folders' times when they were listed
+
+    def now(self) -> tuple[tuple[str, int, int], ...]:
+        if self._times is None or _times(self._folders) != self._times:
+            files = watched_files(self.content_dir)
+            self._names = [str(p) for p in files]
+            self._folders = _folders(self.content_dir, files)
+            self._times = _times(self._folders)
+        out = []
+        for name in self._names:
+            try:
+                st = os.stat(name)
+            except OSError:
+                self._times = None  # gone: list the files again next time
+                continue
+            out.append((name, st.st_mtime_ns, st.st_size))
+        return tuple(out)
+
+
+def _folders(content_dir: Path, files: list[Path]) -> list[str]:
+    """The content folder, its sources/, and every folder between it and a listed file (a new
+    folder changes its parent's time, however deep it is made)."""
+    out = {str(content_dir), str(content_dir / "sources")}
+    for parent in {p.parent for p in files}:
+        while parent not in (content_dir, parent.parent) and str(parent) not in out:
+            out.add(str(parent))
+            parent = parent.parent
+    return sorted(out)
+
+
+def _times(names: list[str]) -> list[int]:
     out = []
-    for path in watched_files(content_dir):
+    for name in names:
         try:
-            st = path.stat()
+            out.append(os.stat(name).st_mtime_ns)
         except OSError:
-            continue
-        out.append((str(path), st.st_mtime_ns, st.st_size))
-    return tuple(out)
+            out.append(-1)
+    return out
+
+
+def _stamps(content_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """The stamps from scratch (every file listed)."""
+    return _Stamps(content_dir).now()
 
 
 __all__ = ["LiveKnowledgeBase", "Snapshot", "ReloadResult", "ContentInvalid", "content_version"]

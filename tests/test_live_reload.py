@@ -4,6 +4,7 @@ good content serving and is reported to the maintainers once; admin actions need
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from conftest import TODAY
@@ -19,7 +20,7 @@ from slack_harness import (
 )
 
 from bot.errors import ContentInvalid
-from bot.live import LiveKnowledgeBase, content_version
+from bot.live import LiveKnowledgeBase, _Stamps, _stamps, content_version
 from bot.slack.admin import report_content_errors
 
 MAINTAINERS = "C0MAINT"
@@ -191,3 +192,26 @@ def test_an_edit_to_a_report_text_goes_live(content_copy):
         with source.open("a", encoding="utf-8") as handle:
             handle.write("The force audited every zebracrossing in the area.\n")
         wait_until(lambda: "zebracrossing" in live.current.kb.texts[source.name], timeout=10)
+
+
+def test_the_safety_net_scan_sees_what_a_scan_from_scratch_sees(content_copy):
+    """The watcher's once-a-second scan lists the files again only when a folder changed: a
+    file added two folders deep, a file edited in place and a file removed all show in it as
+    in a scan that lists everything (for file systems that send no events)."""
+    stamps = _Stamps(content_copy)
+    first = stamps.now()
+    assert first == _stamps(content_copy)
+    time.sleep(0.05)  # past the file system's clock tick since the copy was made
+    new = content_copy / "durham" / "2016" / "extra.yaml"
+    new.parent.mkdir(parents=True)
+    new.write_text("# nothing yet\n", encoding="utf-8")
+    added = stamps.now()
+    assert added == _stamps(content_copy) and str(new) in {name for name, _, _ in added}
+    time.sleep(0.05)
+    with (content_copy / "cleveland" / "2014-crime.yaml").open("a", encoding="utf-8") as f:
+        f.write("# a comment\n")
+    edited = stamps.now()
+    assert edited == _stamps(content_copy) and edited != added
+    new.unlink()
+    assert stamps.now() == _stamps(content_copy)
+    assert str(new) not in {name for name, _, _ in stamps.now()}
