@@ -325,11 +325,11 @@ def _ranked_figures(kb: KnowledgeBase, query: set[str], area: str | None,
                          (keep.intersection(lists[0]), keep.intersection(lists[1])))
         by_count = {2: first & second, 1: first ^ second}
     else:
-        by_count = defaultdict(set)
+        counted: dict[int, set[int]] = defaultdict(set)
         for n, count in Counter(chain.from_iterable(lists)).items():
-            by_count[count].add(n)
-        if keep is not None:
-            by_count = {count: ns & keep for count, ns in by_count.items()}
+            counted[count].add(n)
+        by_count = {count: ns & keep if keep is not None else ns
+                    for count, ns in counted.items()}
     in_area = set(kb.index["figures_in_area"].get(area, ())) if area is not None else set()
     if keep is not None:
         in_area &= keep
