@@ -103,6 +103,7 @@ def child(kind: str, content: str, api_url: str) -> None:
         from bot.memory import settle_on_changes
 
         settle_on_changes(holder)  # as `serve` does
+        holder.start()  # and it watches the content folder (a scan of it every second)
     server = HttpServer(make_wsgi_app(app, holder), "127.0.0.1", 0)
     signal.signal(signal.SIGTERM, lambda *_: server.stop(wait=False))
     print(f"PORT {server.port}", flush=True)
