@@ -20,7 +20,7 @@ from slack_harness import (
 )
 
 from bot.errors import ContentInvalid
-from bot.live import LiveKnowledgeBase, _Stamps, _stamps, content_version
+from bot.live import LiveKnowledgeBase, _Stamps, content_version
 from bot.slack.admin import report_content_errors
 
 MAINTAINERS = "C0MAINT"
@@ -200,18 +200,18 @@ def test_the_safety_net_scan_sees_what_a_scan_from_scratch_sees(content_copy):
     in a scan that lists everything (for file systems that send no events)."""
     stamps = _Stamps(content_copy)
     first = stamps.now()
-    assert first == _stamps(content_copy)
+    assert first == _Stamps(content_copy).now()
     time.sleep(0.05)  # past the file system's clock tick since the copy was made
     new = content_copy / "durham" / "2016" / "extra.yaml"
     new.parent.mkdir(parents=True)
     new.write_text("# nothing yet\n", encoding="utf-8")
     added = stamps.now()
-    assert added == _stamps(content_copy) and str(new) in {name for name, _, _ in added}
+    assert added == _Stamps(content_copy).now() and str(new) in {name for name, _, _ in added}
     time.sleep(0.05)
     with (content_copy / "cleveland" / "2014-crime.yaml").open("a", encoding="utf-8") as f:
         f.write("# a comment\n")
     edited = stamps.now()
-    assert edited == _stamps(content_copy) and edited != added
+    assert edited == _Stamps(content_copy).now() and edited != added
     new.unlink()
-    assert stamps.now() == _stamps(content_copy)
+    assert stamps.now() == _Stamps(content_copy).now()
     assert str(new) not in {name for name, _, _ in stamps.now()}

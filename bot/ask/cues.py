@@ -86,7 +86,6 @@ DEADLINE_PHRASES: list[tuple[re.Pattern[str], str]] = [
     (_re(r"by march 2015"), "by march 2015"),
 ]
 WHEN = _re(r"when")
-# Asking where one finding stands: answered with that finding in full (its status and history).
 # "what does PEEL stand for", "what does THRIVE mean", "meaning of MASH": the term, searched
 # for (the reports' passages rank its expansion in brackets first).
 DEFINE = re.compile(r"\bwhat (?:does|do|did|is|are) (?:the )?(?:term |word |acronym |abbreviation )?"
@@ -96,6 +95,7 @@ DEFINE = re.compile(r"\bwhat (?:does|do|did|is|are) (?:the )?(?:term |word |acro
 # "when is the next digest", "what will the reminders say": the digest preview.
 DIGEST = _re(r"digest", r"next reminders?", r"reminders? (?:go|goes|going) out",
              r"what will (?:the )?reminders?")
+# Asking where one finding stands: answered with that finding in full (its status and history).
 STATUS = _re(r"addressed", r"closed", r"status", r"still open", r"completed?", r"resolved",
              r"been (?:done|met|dealt with)", r"signed off", r"progress on")
 ITEM_ID = re.compile(r"\b[a-z]{2,5}-\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\b")

@@ -167,9 +167,10 @@ def read(kb: KnowledgeBase, question: str, as_of: dt.date, *, asker: str | None 
     item = cues.ITEM_ID.search(text)
     if item:
         add(f"show {item.group(0)}", 0.97)
+    # (`digest` followed by words that are not a channel is the command's: it says how to
+    # name one)
     if cues.DIGEST.search(text) and not text.startswith("digest"):
-        add("digest", 0.9)  # (`digest` itself, with words that are not a channel, is the
-        # command's, which says how to name one)
+        add("digest", 0.9)
     defined = cues.DEFINE.search(text)
     if defined:
         add(f"search {defined.group('term') or defined.group('term2')}", 0.9)
